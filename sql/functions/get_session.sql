@@ -1,0 +1,31 @@
+-- api.get_session: read a session, expiry applied (a hold past its expiry reads as EXPIRED).
+CREATE OR REPLACE FUNCTION api.get_session(p_staff_id uuid, p_session_id uuid)
+RETURNS api.session_state
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER -- the app role has no table privileges: the api functions are its only door
+SET search_path = ''
+AS $$
+DECLARE
+    v_session seating.manual_assignment_sessions;
+BEGIN
+    IF p_staff_id IS NULL OR p_session_id IS NULL THEN
+        PERFORM seating._raise_error('INVALID_INPUT', 'A staff id and a session id are required.',
+            jsonb_build_object('fields', jsonb_build_array('staffId', 'sessionId')));
+    END IF;
+    SELECT s.* INTO v_session FROM seating.manual_assignment_sessions AS s WHERE s.id = p_session_id;
+    IF NOT FOUND THEN
+        PERFORM seating._raise_error('SESSION_NOT_FOUND', format('Session %s does not exist.', p_session_id),
+            jsonb_build_object('sessionId', p_session_id));
+    END IF;
+    PERFORM seating._require_role(p_staff_id, v_session.restaurant_id, ARRAY['owner', 'manager', 'host', 'server'],
+        'read sessions');
+    RETURN seating._session_state(v_session);
+END;
+$$;
+
+COMMENT ON FUNCTION api.get_session(uuid, uuid) IS
+'Reads a session; any member of its restaurant may. A HELD session past its expiry reads as EXPIRED.
+Errors: INVALID_INPUT, SESSION_NOT_FOUND, FORBIDDEN.';
+REVOKE ALL ON FUNCTION api.get_session(uuid, uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION api.get_session(uuid, uuid) TO seating_app;
