@@ -3,6 +3,7 @@ INSERTs as the owner), api calls, and error assertions."""
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 import threading
@@ -37,6 +38,12 @@ class Floor:
         self.zones: dict[str, uuid.UUID] = {}
         self.tables: dict[str, uuid.UUID] = {}
         self.staff: dict[str, uuid.UUID] = {}
+
+    def using(self, conn: psycopg.Connection) -> Floor:
+        """The same floor, writing through another connection (one per thread)."""
+        view = copy.copy(self)
+        view.conn = conn
+        return view
 
     def _uuid(self) -> uuid.UUID:
         self._next += 1
