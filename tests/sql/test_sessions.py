@@ -397,3 +397,15 @@ def test_closing_a_booking_frees_its_tables_and_cancels_its_sessions(conn, floor
     # The confirmed record stays as history.
     assert conn.execute("SELECT count(*) FROM seating.booking_table_assignments WHERE booking_id = %s",
                         (booking,)).fetchone()[0] == 1
+
+
+def test_a_hold_on_the_bookings_own_tables_still_blocks_its_other_sessions(conn, floor):
+    hana, hugo = floor.staff["Hana Host"], floor.staff["Hugo Host"]
+    booking = floor.booking()
+    call(conn, "confirm_session", hana, hold(conn, hana, booking, floor.ids("T1"))["id"])
+    again = hold(conn, hana, booking, floor.ids("T1"))  # covered by the assignment: no ledger row
+    assert again["status"] == "HELD"
+    other = hold(conn, hugo, booking, floor.ids("T1"))
+    assert other["status"] == "PROPOSED" and failing(other) == ["conflict"]
+    [blocker] = check(other, "conflict")["details"]["conflicts"]
+    assert (blocker["kind"], blocker["heldByName"]) == ("hold", "Hana Host")
