@@ -13,9 +13,11 @@ from psycopg import sql
 
 
 def apply_function_files(conn: psycopg.Connection, paths: list[Path]) -> None:
-    """Re-create every function in one transaction, serialized against other migrators."""
+    """Re-create every function in one transaction, serialized against other migrators. Bodies
+    are checked when first run, not at creation (as pg_dump restores do), so file order is free."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtext('seating.functions'))")
+        conn.execute("SET LOCAL check_function_bodies = off")
         for path in paths:
             conn.execute(path.read_text())
 

@@ -25,7 +25,6 @@ def yoyo_url(database_url: str) -> str:
 
 
 def function_files() -> list[Path]:
-    # Private helpers (_name.sql) sort first; SQL-language bodies are checked at creation.
     return sorted(FUNCTIONS_DIR.glob("*.sql"))
 
 

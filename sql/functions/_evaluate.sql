@@ -191,45 +191,22 @@ BEGIN
                 jsonb_build_object('mode', 'hub', 'required', true, 'hubTableIds', v_hubs)) END;
     END IF;
 
-    -- 9. conflict: another booking's assignment, a maintenance block, or another session's live
-    -- hold over the window. The booking's own assignment and the given session's hold never count.
-    -- A hold on a table the booking's own assignment covers has no ledger row of its own, so the
-    -- booking's other sessions are also read from their selections.
-    WITH blocker AS (
-        SELECT a.table_id, a.kind, a.during, a.booking_id, a.note, a.hold_id
-          FROM seating.allocations AS a
-         WHERE a.restaurant_id = v_booking.restaurant_id
-           AND a.table_id = ANY (v_ids)
-           AND a.during && v_window
-           AND NOT (a.kind = 'assignment' AND a.booking_id = v_booking.id)
-        UNION
-        SELECT u.id, 'hold', v_window, h.booking_id, NULL, h.id
-          FROM seating.manual_assignment_sessions AS s
-          JOIN seating.table_holds AS h ON h.restaurant_id = s.restaurant_id AND h.session_id = s.id
-          CROSS JOIN LATERAL unnest(seating._table_ids(s.proposed_tables)) AS u (id)
-         WHERE s.restaurant_id = v_booking.restaurant_id AND s.booking_id = v_booking.id AND s.status = 'HELD'
-           AND u.id = ANY (v_ids)
-    )
+    -- 9. conflict
     SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
                'tableId', k.table_id,
                'tableNumber', t.table_number,
                'kind', k.kind,
                'window', jsonb_build_object('start', lower(k.during), 'end', upper(k.during)),
                'bookingId', k.booking_id,
-               'guestName', CASE WHEN k.kind = 'assignment' THEN b.guest_name END,
-               'heldBy', s.created_by,
-               'heldByName', st.display_name,
-               'holdExpiresAt', h.expires_at,
+               'guestName', k.guest_name,
+               'heldBy', k.held_by,
+               'heldByName', k.held_by_name,
+               'holdExpiresAt', k.hold_expires_at,
                'note', k.note))
              ORDER BY t.table_number, lower(k.during))
       INTO v_conflicts
-      FROM blocker AS k
-      JOIN seating.table_inventory AS t ON t.restaurant_id = v_booking.restaurant_id AND t.id = k.table_id
-      LEFT JOIN seating.bookings AS b ON b.restaurant_id = v_booking.restaurant_id AND b.id = k.booking_id
-      LEFT JOIN seating.table_holds AS h ON h.restaurant_id = v_booking.restaurant_id AND h.id = k.hold_id
-      LEFT JOIN seating.manual_assignment_sessions AS s ON s.restaurant_id = h.restaurant_id AND s.id = h.session_id
-      LEFT JOIN seating.staff AS st ON st.id = s.created_by
-     WHERE k.kind <> 'hold' OR (h.expires_at > now() AND h.session_id IS DISTINCT FROM p_session_id);
+      FROM seating._blockers(v_booking.restaurant_id, v_booking.id, v_window, v_ids, p_session_id) AS k
+      JOIN seating.table_inventory AS t ON t.restaurant_id = v_booking.restaurant_id AND t.id = k.table_id;
     v_checks := v_checks || CASE
         WHEN v_conflicts IS NOT NULL THEN seating._check('conflict', 'error',
             format('Taken for this booking''s time: %s.',

@@ -1,0 +1,43 @@
+-- seating._blockers: what stands in a booking's way on its tables during a window: another
+-- booking's assignment, a maintenance block, or another session's live hold. The booking's own
+-- assignment and the given session's hold never count. A hold on a table the booking's own
+-- assignment covers has no ledger row of its own, so the booking's other sessions are also read
+-- from their selections. The engine's conflict check and the floor-plan context both use this.
+CREATE OR REPLACE FUNCTION seating._blockers(
+    p_restaurant_id uuid, p_booking_id uuid, p_window tstzrange, p_table_ids uuid[], p_session_id uuid)
+RETURNS TABLE (
+    table_id uuid, kind text, during tstzrange, booking_id uuid, guest_name text,
+    held_by uuid, held_by_name text, hold_expires_at timestamptz, note text)
+LANGUAGE sql
+STABLE
+SET search_path = ''
+AS $$
+    WITH ledger AS (
+        SELECT a.table_id, a.kind, a.during, a.booking_id, a.note, a.hold_id
+          FROM seating.allocations AS a
+         WHERE a.restaurant_id = p_restaurant_id
+           AND a.table_id = ANY (p_table_ids)
+           AND a.during && p_window
+           AND NOT (a.kind = 'assignment' AND a.booking_id = p_booking_id)
+        UNION
+        SELECT u.id, 'hold', p_window, h.booking_id, NULL, h.id
+          FROM seating.manual_assignment_sessions AS s
+          JOIN seating.table_holds AS h ON h.restaurant_id = s.restaurant_id AND h.session_id = s.id
+         CROSS JOIN LATERAL unnest(seating._table_ids(s.proposed_tables)) AS u (id)
+         WHERE s.restaurant_id = p_restaurant_id AND s.booking_id = p_booking_id AND s.status = 'HELD'
+           AND u.id = ANY (p_table_ids)
+    )
+    SELECT k.table_id, k.kind, k.during, k.booking_id,
+           CASE WHEN k.kind = 'assignment' THEN b.guest_name END,
+           s.created_by, st.display_name, h.expires_at, k.note
+      FROM ledger AS k
+      LEFT JOIN seating.bookings AS b ON b.restaurant_id = p_restaurant_id AND b.id = k.booking_id
+      LEFT JOIN seating.table_holds AS h ON h.restaurant_id = p_restaurant_id AND h.id = k.hold_id
+      LEFT JOIN seating.manual_assignment_sessions AS s ON s.restaurant_id = h.restaurant_id AND s.id = h.session_id
+      LEFT JOIN seating.staff AS st ON st.id = s.created_by
+     WHERE k.kind <> 'hold' OR (h.expires_at > now() AND h.session_id IS DISTINCT FROM p_session_id);
+$$;
+
+COMMENT ON FUNCTION seating._blockers(uuid, uuid, tstzrange, uuid[], uuid) IS
+    'Rows that block the given tables for a booking''s window: assignments of other bookings, maintenance, live holds of other sessions (with holder and expiry).';
+REVOKE ALL ON FUNCTION seating._blockers(uuid, uuid, tstzrange, uuid[], uuid) FROM PUBLIC;
