@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import psycopg
 
-from app import db, migrations
-from app.settings import Settings
+from app import db, migrations, pgserver
+from app.settings import SQL_DIR, Settings
+
+DEMO_BOOKING = "d0000000-0000-4000-8000-000000000302"  # Alan Turing, party of 4, in sql/demo.sql
+DEMO_TABLE = "d0000000-0000-4000-8000-000000000104"  # table 4, seats 4
 
 
 def _database_url(settings: Settings) -> str:
@@ -35,10 +39,63 @@ def cmd_token_issue(args: argparse.Namespace, settings: Settings) -> None:
     print(f"# bearer token for {issued[0]} (shown once)\n{issued[1]}")
 
 
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
+    with psycopg.connect(_database_url(settings), autocommit=True) as conn:
+        loaded = db.load_demo(conn, SQL_DIR / "demo.sql")
+        tokens = db.issue_demo_tokens(conn)
+    print("demo restaurant loaded" if loaded else "demo restaurant already there (reused)")
+    print("\nBearer tokens for the demo staff (new ones each run):")
+    for name, role, token in tokens:
+        print(f"  {name:<14} {role:<8} {token}")
+    host_token = next(token for _, role, token in tokens if role == "host")
+    base = f"http://{args.host}:{args.port}"
+    print(f"""
+Try it (as a host):
+  curl -s {base}/api/staff/bookings/{DEMO_BOOKING}/assignment-context -H 'Authorization: Bearer {host_token}'
+  curl -s -X POST {base}/api/staff/manual/session -H 'Authorization: Bearer {host_token}' \\
+       -H 'Content-Type: application/json' -d '{{"bookingId": "{DEMO_BOOKING}", "tableIds": ["{DEMO_TABLE}"]}}'
+OpenAPI docs: {base}/schema
+""")
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
+    import uvicorn
+
+    _database_url(settings)
+    uvicorn.run("app.http:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+                log_level="info", timeout_graceful_shutdown=10)
+
+
+def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
+    """What `make run` does: PostgreSQL (embedded unless DATABASE_URL), migrate, demo, serve."""
+    if not settings.database_url:
+        print(f"starting the embedded PostgreSQL in {pgserver.DEV_DATA_DIR.name}/ (stops with this process)")
+        os.environ["DATABASE_URL"] = pgserver.start(pgserver.DEV_DATA_DIR)
+        settings = Settings.from_env()
+    cmd_migrate(args, settings)
+    cmd_demo(args, settings)
+    cmd_serve(args, settings)
+
+
+def _serve_options(command: argparse.ArgumentParser, workers: int = 1) -> None:
+    command.add_argument("--host", default="127.0.0.1")
+    command.add_argument("--port", type=int, default=8000)
+    command.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", workers)))
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m app", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="apply migrations and functions to DATABASE_URL").set_defaults(run=cmd_migrate)
+    serve = commands.add_parser("serve", help="serve the HTTP API against DATABASE_URL (uvicorn)")
+    _serve_options(serve)
+    serve.set_defaults(run=cmd_serve)
+    demo = commands.add_parser("demo", help="load the demo restaurant (first time only) and print staff tokens")
+    _serve_options(demo)
+    demo.set_defaults(run=cmd_demo)
+    dev = commands.add_parser("dev", help="make run: PostgreSQL, migrate, demo, serve")
+    _serve_options(dev)
+    dev.set_defaults(run=cmd_dev)
     commands.add_parser("sweep", help="expire held sessions past their expiry (api.expire_sessions)").set_defaults(run=cmd_sweep)
     token = commands.add_parser("token", help="manage staff bearer tokens").add_subparsers(dest="action", required=True)
     issue = token.add_parser("issue", help="issue a bearer token for a staff member")

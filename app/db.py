@@ -5,9 +5,15 @@ and one transaction."""
 from __future__ import annotations
 
 from pathlib import Path
+from uuid import UUID
 
 import psycopg
 from psycopg import sql
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from app import errors
+from app.settings import APP_ROLE, Settings
 
 # --- operations (CLI, migrations, embedded server) -----------------------------------------
 
@@ -41,3 +47,102 @@ def issue_token_by_email(conn: psycopg.Connection, email: str) -> tuple[str, str
         (email,),
     ).fetchone()
     return (row[0], row[1]) if row else None
+
+
+# --- the HTTP app: one statement per request, token resolved inside it -----------------------
+
+
+def create_pool(settings: Settings) -> AsyncConnectionPool:
+    """The app's pool. Connections run as the least-privilege role and autocommit, so each api
+    call is exactly one transaction."""
+
+    async def configure(conn: psycopg.AsyncConnection) -> None:
+        await conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(APP_ROLE)))
+        await conn.execute("SELECT set_config('statement_timeout', %s, false)", (str(settings.statement_timeout_ms),))
+
+    return AsyncConnectionPool(
+        settings.database_url,
+        min_size=settings.pool_min_size,
+        max_size=settings.pool_max_size,
+        timeout=settings.pool_timeout_seconds,
+        kwargs={"autocommit": True, "row_factory": dict_row},
+        configure=configure,
+        open=False,
+        name="seating",
+    )
+
+
+async def _one(pool: AsyncConnectionPool, query: str, params: tuple) -> dict:
+    """Run one api statement. Every api call is idempotent, so a serialization failure, deadlock
+    or dropped connection is retried once; then the database counts as unavailable."""
+    for attempt in (1, 2):
+        try:
+            async with pool.connection() as conn:
+                return await (await conn.execute(query, params)).fetchone()
+        except PoolTimeout:
+            raise errors.unavailable("No database connection became free in time.") from None
+        except psycopg.Error as error:
+            mapped = errors.from_database(error)
+            if mapped is None:
+                raise
+            if mapped.code == "UNAVAILABLE" and attempt == 1:
+                continue
+            raise mapped from None
+    raise AssertionError("unreachable")
+
+
+async def create_session_hold(pool, token: str, booking_id: UUID, table_ids: list[UUID],
+                              require_adjacency: bool | None) -> dict:
+    return await _one(pool, "SELECT * FROM api.create_session_hold(api.authenticate_staff(%s), %s, %s::uuid[], %s)",
+                      (token, booking_id, table_ids, require_adjacency))
+
+
+async def confirm_session(pool, token: str, session_id: UUID) -> dict:
+    return await _one(pool, "SELECT * FROM api.confirm_session(api.authenticate_staff(%s), %s)", (token, session_id))
+
+
+async def cancel_session(pool, token: str, session_id: UUID) -> dict:
+    return await _one(pool, "SELECT * FROM api.cancel_session(api.authenticate_staff(%s), %s)", (token, session_id))
+
+
+async def get_session(pool, token: str, session_id: UUID) -> dict:
+    return await _one(pool, "SELECT * FROM api.get_session(api.authenticate_staff(%s), %s)", (token, session_id))
+
+
+async def get_assignment_context(pool, token: str, booking_id: UUID) -> dict:
+    return await _one(pool, "SELECT * FROM api.get_assignment_context(api.authenticate_staff(%s), %s)",
+                      (token, booking_id))
+
+
+async def health(pool) -> dict:
+    """Reachable, and migrated: the api functions exist."""
+    return await _one(pool, "SELECT to_regprocedure('api.create_session_hold(uuid, uuid, uuid[], boolean)')"
+                      " IS NOT NULL AS migrated", ())
+
+
+# --- the demo restaurant ----------------------------------------------------------------------
+
+DEMO_RESTAURANT_ID = "d0000000-0000-4000-8000-000000000001"
+
+
+def load_demo(conn: psycopg.Connection, script: Path) -> bool:
+    """Load the demo restaurant unless it is there; True when this call loaded it."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('seating.demo'))")
+        if conn.execute("SELECT EXISTS (SELECT FROM seating.restaurants WHERE id = %s)",
+                        (DEMO_RESTAURANT_ID,)).fetchone()[0]:
+            return False
+        conn.execute(script.read_text())
+        return True
+
+
+def issue_demo_tokens(conn: psycopg.Connection) -> list[tuple[str, str, str]]:
+    """(name, role, new token) for every demo staff member."""
+    return conn.execute(
+        "SELECT st.display_name, m.role, api.issue_staff_token(st.id)"
+        "  FROM seating.restaurant_memberships AS m JOIN seating.staff AS st ON st.id = m.staff_id"
+        " WHERE m.restaurant_id = %s"
+        " ORDER BY array_position(ARRAY['owner', 'manager', 'host', 'server'], m.role), st.display_name",
+        (DEMO_RESTAURANT_ID,),
+    ).fetchall()
+

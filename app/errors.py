@@ -9,6 +9,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
+
 # SQLSTATE -> (error.code, HTTP status)
 SQLSTATE_ERRORS: dict[str, tuple[str, int]] = {
     "SA001": ("INVALID_INPUT", 400),
@@ -45,13 +47,22 @@ class ApiError(Exception):
         return {"error": {"code": self.code, "message": self.message, "details": self.details}}
 
 
-def from_sql(sqlstate: str | None, message: str, detail: str | None) -> ApiError | None:
-    """The ApiError for an application SQLSTATE, or None for anything else."""
-    if sqlstate not in SQLSTATE_ERRORS:
-        return None
-    code, status = SQLSTATE_ERRORS[sqlstate]
-    try:
-        details = json.loads(detail or "{}").get("details", {})
-    except (ValueError, AttributeError):
-        details = {}
-    return ApiError(status, code, message, details if isinstance(details, dict) else {})
+def unavailable(message: str) -> ApiError:
+    return ApiError(503, "UNAVAILABLE", message, {"retry": True})
+
+
+def from_database(error: psycopg.Error) -> ApiError | None:
+    """The client's view of a database error: an application error (by SQLSTATE), UNAVAILABLE
+    for a database that cannot answer now (connection lost, shutdown, overload, statement
+    timeout, serialization failure, deadlock), or None for a bug, which stays a 500."""
+    sqlstate = error.diag.sqlstate
+    if sqlstate in SQLSTATE_ERRORS:
+        code, status = SQLSTATE_ERRORS[sqlstate]
+        try:
+            details = json.loads(error.diag.message_detail or "{}").get("details", {})
+        except (ValueError, AttributeError):
+            details = {}
+        return ApiError(status, code, error.diag.message_primary or code, details if isinstance(details, dict) else {})
+    if isinstance(error, psycopg.OperationalError):
+        return unavailable("The database is unavailable or overloaded; retry shortly.")
+    return None

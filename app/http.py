@@ -1,0 +1,184 @@
+"""The HTTP API (DESIGN §7): authenticate, turn one request into one SQL function call, map
+errors. No business rule lives here."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Litestar, Request, Response, delete, get, post, put
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi import OpenAPIConfig, ResponseSpec
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.params import FromPath, JSONBody, Parameter
+from psycopg_pool import AsyncConnectionPool
+
+from app import db
+from app.errors import ApiError, unavailable
+from app.schemas import AssignmentContext, ErrorBody, HoldRequest, Health, Session, camel, from_row
+from app.settings import Settings
+
+log = logging.getLogger("seating")
+
+_BEARER = re.compile(r"Bearer[ ]+([A-Za-z0-9._~+/-]+=*)[ ]*", re.IGNORECASE)
+_UUID = r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
+
+Token = NamedDependency[str]
+Pool = NamedDependency[AsyncConnectionPool]
+SessionId = FromPath[Annotated[str, Parameter(pattern=_UUID, description="A session id (UUID).")]]
+BookingId = FromPath[Annotated[str, Parameter(pattern=_UUID, description="A booking id (UUID).")]]
+
+
+def _errors(*statuses: int) -> dict[int, ResponseSpec]:
+    described = {
+        400: "INVALID_INPUT: malformed JSON, missing or ill-typed fields, 1 to 20 tableIds, a path id that is not a UUID",
+        401: "UNAUTHENTICATED: missing, malformed, unknown or revoked bearer token",
+        403: "FORBIDDEN: not a member of the booking's restaurant, or the role may not do this",
+        404: "BOOKING_NOT_FOUND or SESSION_NOT_FOUND",
+        409: "HOLD_EXPIRED, SESSION_NOT_HELD, SESSION_CLOSED or VALIDATION_FAILED (details.checks)",
+        422: "UNKNOWN_TABLES: table ids not in the booking's restaurant (details.tableIds)",
+        503: "UNAVAILABLE: the database is unreachable or overloaded; retry",
+    }
+    return {s: ResponseSpec(data_container=ErrorBody, description=described[s]) for s in (400, 401, 503, *statuses)}
+
+
+async def provide_token(request: Request) -> str:
+    """The bearer token; whether it is valid is decided inside the SQL call."""
+    match = _BEARER.fullmatch(request.headers.get("authorization", ""))
+    if match is None:
+        raise ApiError(401, "UNAUTHENTICATED", "Send Authorization: Bearer <token>.", {})
+    return match.group(1)
+
+
+async def provide_pool(state: State) -> AsyncConnectionPool:
+    return state.pool
+
+
+class ManualAssignmentController(Controller):
+    path = "/api/staff"
+    tags = ["manual assignment"]
+    dependencies = {"token": Provide(provide_token), "pool": Provide(provide_pool)}
+    security = [{"bearer": []}]
+
+    @post("/manual/session", operation_id="createSessionHold", responses={
+        200: ResponseSpec(data_container=Session, description="The caller's active session was updated"),
+        201: ResponseSpec(data_container=Session, description="A session was started"),
+        **_errors(403, 404, 422)})
+    async def create_session_hold(self, data: JSONBody[HoldRequest], token: Token,
+                                  pool: Pool) -> Response[Session]:
+        """Validate tables for a booking and hold them in one step: HELD when every check passes,
+        else PROPOSED with the failing checks. Idempotent: the same tables refresh the same hold."""
+        row = await db.create_session_hold(pool, token, data.booking_id, data.table_ids, data.require_adjacency)
+        return Response(from_row(row, Session), status_code=201 if row["created"] else 200)
+
+    @put("/manual/session/{session_id:str}/confirm", operation_id="confirmSession",
+         responses=_errors(403, 404, 409))
+    async def confirm_session(self, session_id: SessionId, token: Token, pool: Pool) -> Session:
+        """Turn the session's hold into the booking's assignment (replacing any previous one)."""
+        return from_row(await db.confirm_session(pool, token, UUID(session_id)), Session)
+
+    @get("/manual/session/{session_id:str}", operation_id="getSession", responses=_errors(403, 404))
+    async def get_session(self, session_id: SessionId, token: Token, pool: Pool) -> Session:
+        """Read a session; a hold past its expiry reads as EXPIRED."""
+        return from_row(await db.get_session(pool, token, UUID(session_id)), Session)
+
+    @delete("/manual/session/{session_id:str}", operation_id="cancelSession", status_code=200,
+            responses=_errors(403, 404, 409))
+    async def cancel_session(self, session_id: SessionId, token: Token, pool: Pool) -> Session:
+        """Cancel the session and release its hold (creator, or a manager or owner)."""
+        return from_row(await db.cancel_session(pool, token, UUID(session_id)), Session)
+
+    @get("/bookings/{booking_id:str}/assignment-context", operation_id="getAssignmentContext",
+         responses=_errors(403, 404))
+    async def get_assignment_context(self, booking_id: BookingId, token: Token,
+                                     pool: Pool) -> AssignmentContext:
+        """The floor plan for a booking: every table's state for its window, its current tables
+        and the caller's active session."""
+        return from_row(await db.get_assignment_context(pool, token, UUID(booking_id)), AssignmentContext)
+
+
+@get("/health", operation_id="health", tags=["operations"], dependencies={"pool": Provide(provide_pool)},
+     responses={503: ResponseSpec(data_container=ErrorBody, description="UNAVAILABLE")})
+async def health(pool: Pool) -> Health:
+    """200 when the database is reachable and migrated."""
+    if not (await db.health(pool))["migrated"]:
+        raise unavailable("The database is reachable but not migrated: run `python -m app migrate`.")
+    return Health(status="ok", database="reachable", migrated=True)
+
+
+# --- errors: every response >= 400 is {"error": {"code", "message", "details"}} -------------
+
+_HTTP_CODES = {400: "INVALID_INPUT", 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND",
+               405: "METHOD_NOT_ALLOWED", 413: "INVALID_INPUT", 503: "UNAVAILABLE"}
+
+
+def _error_response(error: ApiError) -> Response[Any]:
+    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    return Response(error.body(), status_code=error.status, headers=headers)
+
+
+def handle_api_error(_: Request, exc: ApiError) -> Response[Any]:
+    return _error_response(exc)
+
+
+def handle_http_exception(_: Request, exc: HTTPException) -> Response[Any]:
+    """Litestar's own errors (validation, routing, body size) in the one error shape."""
+    status = 400 if exc.status_code == 413 else exc.status_code
+    code = _HTTP_CODES.get(exc.status_code, "INVALID_INPUT" if 400 <= status < 500 else "UNAVAILABLE")
+    details: dict[str, Any] = {}
+    message = exc.detail
+    if isinstance(exc, ValidationException) and isinstance(exc.extra, list):
+        problems = [dict(e) for e in exc.extra if isinstance(e, dict)]
+        for problem in problems:
+            if problem.get("source") == "path":  # a path id that failed the UUID pattern
+                problem["key"] = camel(str(problem.get("key")))
+                problem["message"] = f"{problem['key']} must be a UUID"
+        details = {"errors": problems}
+        message = "; ".join(str(p.get("message")) for p in problems) or message
+    elif exc.status_code == 413:
+        message = "The request body is too large."
+    return _error_response(ApiError(status, code, message, details))
+
+
+def handle_unexpected(_: Request, exc: Exception) -> Response[Any]:
+    log.exception("unexpected error", exc_info=exc)
+    return _error_response(ApiError(500, "INTERNAL", "Something went wrong on our side; it has been logged.", {}))
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    if not settings.database_url:
+        raise RuntimeError("DATABASE_URL is not set")
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        # wait=False: the app starts even while the database is down; calls answer 503 meanwhile.
+        pool = db.create_pool(settings)
+        await pool.open(wait=False)
+        app.state.pool = pool
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    return Litestar(
+        route_handlers=[ManualAssignmentController, health],
+        lifespan=[lifespan],
+        exception_handlers={ApiError: handle_api_error, HTTPException: handle_http_exception,
+                            Exception: handle_unexpected},
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="Seating — manual table assignment",
+            version="1.0.0",
+            description="Hold and confirm tables for bookings. Errors: see docs/errors.md.",
+            path="/schema",
+            components=Components(security_schemes={
+                "bearer": SecurityScheme(type="http", scheme="bearer", description="A token from api.issue_staff_token")}),
+        ),
+    )

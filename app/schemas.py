@@ -1,0 +1,143 @@
+"""Request and response bodies (msgspec), camelCase on the wire."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import msgspec
+from msgspec import Meta, Struct
+
+SessionStatus = Literal["PROPOSED", "HELD", "CONFIRMED", "CANCELLED", "EXPIRED"]
+TableState = Literal["inactive", "blocked", "assigned", "held", "free"]
+
+
+class HoldRequest(Struct, rename="camel", forbid_unknown_fields=True):
+    """Tables to hold for a booking. Repeating the request refreshes the same hold."""
+
+    booking_id: UUID
+    table_ids: Annotated[list[UUID], Meta(min_length=1, max_length=20)]
+    require_adjacency: bool | None = None
+
+
+class Check(Struct):
+    id: str
+    severity: Literal["ok", "warning", "error"]
+    message: str
+    details: dict[str, Any]
+
+
+class Assignment(Struct, rename="camel"):
+    table_ids: list[UUID]
+    assigned_by: UUID
+    assigned_at: datetime
+
+
+class Session(Struct, rename="camel"):
+    id: UUID
+    booking_id: UUID
+    restaurant_id: UUID
+    created_by: UUID
+    status: SessionStatus
+    proposed_tables: list[UUID]
+    hold_expires_at: datetime | None
+    last_validated_at: datetime | None
+    checks: list[Check]
+    created_at: datetime
+    updated_at: datetime
+    assignment: Assignment | None = None
+
+
+class Window(Struct):
+    start: datetime
+    end: datetime
+
+
+class Position(Struct):
+    x: float
+    y: float
+
+
+class Blocker(Struct, rename="camel", omit_defaults=True):
+    kind: Literal["maintenance", "assignment", "hold"]
+    window: Window
+    booking_id: UUID | None = None
+    guest_name: str | None = None
+    held_by: UUID | None = None
+    held_by_name: str | None = None
+    expires_at: datetime | None = None
+    note: str | None = None
+
+
+class FloorTable(Struct, rename="camel"):
+    id: UUID
+    table_number: str
+    zone_id: UUID
+    capacity: int
+    min_party_size: int
+    max_party_size: int | None
+    mobility: Literal["movable", "fixed"]
+    position: Position | None
+    adjacent_table_ids: list[UUID]
+    state: TableState
+    blocker: Blocker | None
+
+
+class BookingView(Struct, rename="camel"):
+    id: UUID
+    restaurant_id: UUID
+    party_size: int
+    status: str
+    guest_name: str | None
+    start_at: datetime
+    end_at: datetime
+    window: Window
+
+
+class RestaurantView(Struct, rename="camel"):
+    id: UUID
+    name: str
+    timezone: str
+    adjacency_mode: str
+    hold_ttl_seconds: int
+
+
+class Zone(Struct):
+    id: UUID
+    name: str
+
+
+class AssignmentContext(Struct, rename="camel"):
+    restaurant: RestaurantView
+    booking: BookingView
+    current_assignment: list[UUID]
+    session: Session | None
+    zones: list[Zone]
+    tables: list[FloorTable]
+
+
+class ErrorDetail(Struct):
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+class ErrorBody(Struct):
+    error: ErrorDetail
+
+
+class Health(Struct):
+    status: Literal["ok"]
+    database: Literal["reachable"]
+    migrated: bool
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def from_row(row: dict[str, Any], kind: type[Struct]) -> Any:
+    """A function's result row (snake_case columns, JSON values already camelCase) as a struct."""
+    return msgspec.convert({camel(k): v for k, v in row.items()}, kind, strict=False)
