@@ -19,11 +19,21 @@ from app.settings import APP_ROLE, Settings
 
 
 def apply_function_files(conn: psycopg.Connection, paths: list[Path]) -> None:
-    """Re-create every function in one transaction, serialized against other migrators. Bodies
-    are checked when first run, not at creation (as pg_dump restores do), so file order is free."""
+    """Re-create every function in one transaction, serialized against other migrators.
+
+    Functions are dropped first (trigger functions excepted: their triggers hold them and
+    CREATE OR REPLACE suffices), so a changed return type applies and a deleted file leaves no
+    stale function behind. Bodies are checked when first run, not at creation (as pg_dump
+    restores do), so file order is free."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtext('seating.functions'))")
         conn.execute("SET LOCAL check_function_bodies = off")
+        stale = conn.execute(
+            "SELECT p.oid::regprocedure::text FROM pg_proc AS p"
+            " WHERE p.pronamespace IN ('api'::regnamespace, 'seating'::regnamespace)"
+            "   AND p.prorettype <> 'trigger'::regtype").fetchall()
+        for (signature,) in stale:
+            conn.execute(f"DROP FUNCTION {signature}")
         for path in paths:
             conn.execute(path.read_text())
 

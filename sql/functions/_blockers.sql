@@ -6,36 +6,46 @@
 CREATE OR REPLACE FUNCTION seating._blockers(
     p_restaurant_id uuid, p_booking_id uuid, p_window tstzrange, p_table_ids uuid[], p_session_id uuid)
 RETURNS TABLE (
-    table_id uuid, kind text, during tstzrange, booking_id uuid, guest_name text,
+    table_id uuid, table_number text, kind text, during tstzrange, booking_id uuid, guest_name text,
     held_by uuid, held_by_name text, hold_expires_at timestamptz, note text)
-LANGUAGE sql
+LANGUAGE plpgsql
 STABLE
+ROWS 4
 SET search_path = ''
+SET plan_cache_mode = force_generic_plan
 AS $$
+BEGIN
+    RETURN QUERY
     WITH ledger AS (
         SELECT a.table_id, a.kind, a.during, a.booking_id, a.note, a.hold_id
-          FROM seating.allocations AS a
-         WHERE a.restaurant_id = p_restaurant_id
-           AND a.table_id = ANY (p_table_ids)
-           AND a.during && p_window
-           AND NOT (a.kind = 'assignment' AND a.booking_id = p_booking_id)
+          FROM unnest(p_table_ids) AS u (id)
+          JOIN seating.allocations AS a
+            ON a.restaurant_id = p_restaurant_id AND a.table_id = u.id
+           AND upper(a.during) > lower(p_window)
+           -- IS TRUE keeps the planner on allocations_table_time_idx: the GiST index of the
+           -- EXCLUDE constraint matches restaurant and time only and reads every table's rows.
+           AND (a.during && p_window) IS TRUE
+         WHERE NOT (a.kind = 'assignment' AND a.booking_id = p_booking_id)
         UNION
         SELECT u.id, 'hold', p_window, h.booking_id, NULL, h.id
           FROM seating.manual_assignment_sessions AS s
           JOIN seating.table_holds AS h ON h.restaurant_id = s.restaurant_id AND h.session_id = s.id
-         CROSS JOIN LATERAL unnest(seating._table_ids(s.proposed_tables)) AS u (id)
+         CROSS JOIN LATERAL jsonb_array_elements_text(s.proposed_tables) AS p (value)
+         CROSS JOIN LATERAL (SELECT p.value::uuid AS id) AS u
          WHERE s.restaurant_id = p_restaurant_id AND s.booking_id = p_booking_id AND s.status = 'HELD'
            AND u.id = ANY (p_table_ids)
     )
-    SELECT k.table_id, k.kind, k.during, k.booking_id,
+    SELECT k.table_id, t.table_number, k.kind, k.during, k.booking_id,
            CASE WHEN k.kind = 'assignment' THEN b.guest_name END,
            s.created_by, st.display_name, h.expires_at, k.note
       FROM ledger AS k
+      JOIN seating.table_inventory AS t ON t.restaurant_id = p_restaurant_id AND t.id = k.table_id
       LEFT JOIN seating.bookings AS b ON b.restaurant_id = p_restaurant_id AND b.id = k.booking_id
       LEFT JOIN seating.table_holds AS h ON h.restaurant_id = p_restaurant_id AND h.id = k.hold_id
       LEFT JOIN seating.manual_assignment_sessions AS s ON s.restaurant_id = h.restaurant_id AND s.id = h.session_id
       LEFT JOIN seating.staff AS st ON st.id = s.created_by
      WHERE k.kind <> 'hold' OR (h.expires_at > now() AND h.session_id IS DISTINCT FROM p_session_id);
+END;
 $$;
 
 COMMENT ON FUNCTION seating._blockers(uuid, uuid, tstzrange, uuid[], uuid) IS

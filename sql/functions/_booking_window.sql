@@ -2,11 +2,13 @@
 -- validation, holds, assignments and conflict reports.
 CREATE OR REPLACE FUNCTION seating._booking_window(p_start_at timestamptz, p_end_at timestamptz, p_turnover_buffer_minutes integer)
 RETURNS tstzrange
-LANGUAGE sql
+LANGUAGE plpgsql
 IMMUTABLE
 SET search_path = ''
 AS $$
-    SELECT tstzrange(p_start_at, p_end_at + make_interval(mins => p_turnover_buffer_minutes), '[)');
+BEGIN
+    RETURN tstzrange(p_start_at, p_end_at + make_interval(mins => p_turnover_buffer_minutes), '[)');
+END;
 $$;
 
 COMMENT ON FUNCTION seating._booking_window(timestamptz, timestamptz, integer) IS

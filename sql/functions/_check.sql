@@ -1,12 +1,14 @@
 -- seating._check: one entry of the constraint engine's output.
 CREATE OR REPLACE FUNCTION seating._check(p_id text, p_severity text, p_message text, p_details jsonb DEFAULT '{}')
 RETURNS jsonb
-LANGUAGE sql
+LANGUAGE plpgsql
 IMMUTABLE
 SET search_path = ''
 AS $$
-    SELECT jsonb_build_object(
-        'id', p_id, 'severity', p_severity, 'message', p_message, 'details', coalesce(p_details, '{}'::jsonb));
+BEGIN
+    RETURN jsonb_build_object('id', p_id, 'severity', p_severity, 'message', p_message,
+                              'details', coalesce(p_details, '{}'::jsonb));
+END;
 $$;
 
 COMMENT ON FUNCTION seating._check(text, text, text, jsonb) IS

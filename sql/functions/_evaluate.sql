@@ -8,6 +8,7 @@ RETURNS jsonb
 LANGUAGE plpgsql
 STABLE
 SET search_path = ''
+SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
     v_ids uuid[] := seating._selection_ids(p_table_ids);
@@ -194,7 +195,7 @@ BEGIN
     -- 9. conflict
     SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
                'tableId', k.table_id,
-               'tableNumber', t.table_number,
+               'tableNumber', k.table_number,
                'kind', k.kind,
                'window', jsonb_build_object('start', lower(k.during), 'end', upper(k.during)),
                'bookingId', k.booking_id,
@@ -203,10 +204,9 @@ BEGIN
                'heldByName', k.held_by_name,
                'holdExpiresAt', k.hold_expires_at,
                'note', k.note))
-             ORDER BY t.table_number, lower(k.during))
+             ORDER BY k.table_number, lower(k.during))
       INTO v_conflicts
-      FROM seating._blockers(v_booking.restaurant_id, v_booking.id, v_window, v_ids, p_session_id) AS k
-      JOIN seating.table_inventory AS t ON t.restaurant_id = v_booking.restaurant_id AND t.id = k.table_id;
+      FROM seating._blockers(v_booking.restaurant_id, v_booking.id, v_window, v_ids, p_session_id) AS k;
     v_checks := v_checks || CASE
         WHEN v_conflicts IS NOT NULL THEN seating._check('conflict', 'error',
             format('Taken for this booking''s time: %s.',

@@ -3,10 +3,11 @@
 -- removes it; whoever is about to take these tables does, holding their locks.
 CREATE OR REPLACE FUNCTION seating._purge_expired_holds(p_restaurant_id uuid, p_table_ids uuid[])
 RETURNS void
-LANGUAGE sql
+LANGUAGE plpgsql
 VOLATILE
 SET search_path = ''
 AS $$
+BEGIN
     DELETE FROM seating.allocations AS a
      USING seating.table_holds AS h
      WHERE a.restaurant_id = p_restaurant_id
@@ -14,6 +15,7 @@ AS $$
        AND h.restaurant_id = a.restaurant_id
        AND h.id = a.hold_id
        AND h.expires_at <= now();
+END;
 $$;
 
 COMMENT ON FUNCTION seating._purge_expired_holds(uuid, uuid[]) IS

@@ -1,11 +1,15 @@
 -- seating._session_json: a session as the HTTP API shows it (camelCase JSON).
 CREATE OR REPLACE FUNCTION seating._session_json(p_state api.session_state)
 RETURNS jsonb
-LANGUAGE sql
+LANGUAGE plpgsql
 IMMUTABLE
 SET search_path = ''
 AS $$
-    SELECT CASE WHEN p_state.id IS NOT NULL THEN jsonb_build_object(
+BEGIN
+    IF p_state.id IS NULL THEN
+        RETURN NULL;
+    END IF;
+    RETURN jsonb_build_object(
         'id', p_state.id,
         'bookingId', p_state.booking_id,
         'restaurantId', p_state.restaurant_id,
@@ -17,7 +21,8 @@ AS $$
         'checks', p_state.checks,
         'createdAt', p_state.created_at,
         'updatedAt', p_state.updated_at,
-        'assignment', p_state.assignment) END;
+        'assignment', p_state.assignment);
+END;
 $$;
 
 COMMENT ON FUNCTION seating._session_json(api.session_state) IS 'A session state as camelCase JSON (null for no session).';

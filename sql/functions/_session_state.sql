@@ -1,11 +1,12 @@
 -- seating._session_state: a session row as callers see it, expiry applied.
 CREATE OR REPLACE FUNCTION seating._session_state(p_session seating.manual_assignment_sessions, p_created boolean DEFAULT false)
 RETURNS api.session_state
-LANGUAGE sql
+LANGUAGE plpgsql
 STABLE
 SET search_path = ''
 AS $$
-    SELECT ROW(
+BEGIN
+    RETURN ROW(
         p_session.id,
         p_session.booking_id,
         p_session.restaurant_id,
@@ -24,6 +25,7 @@ AS $$
                                      'assignedAt', p_session.confirmed_at) END,
         coalesce(p_created, false)
     )::api.session_state;
+END;
 $$;
 
 COMMENT ON FUNCTION seating._session_state(seating.manual_assignment_sessions, boolean) IS

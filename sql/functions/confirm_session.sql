@@ -8,6 +8,7 @@ LANGUAGE plpgsql
 VOLATILE
 SECURITY DEFINER -- the app role has no table privileges: the api functions are its only door
 SET search_path = ''
+SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
     v_session seating.manual_assignment_sessions;

@@ -10,6 +10,7 @@ LANGUAGE plpgsql
 VOLATILE
 SECURITY DEFINER -- the app role has no table privileges: the api functions are its only door
 SET search_path = ''
+SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
     v_ids uuid[] := seating._selection_ids(p_table_ids);
@@ -98,8 +99,8 @@ BEGIN
               FROM unnest(v_ids) AS u (id)
              WHERE NOT EXISTS (SELECT FROM seating.allocations AS a
                                 WHERE a.restaurant_id = v_booking.restaurant_id AND a.table_id = u.id
-                                  AND (a.hold_id = v_hold_id
-                                       OR (a.kind = 'assignment' AND a.booking_id = v_booking.id AND a.during && v_window)));
+                                  AND a.during && v_window
+                                  AND (a.hold_id = v_hold_id OR (a.kind = 'assignment' AND a.booking_id = v_booking.id)));
         EXCEPTION WHEN exclusion_violation THEN
             -- Someone wrote the ledger without taking the table locks (e.g. a DBA moving a
             -- maintenance block). The EXCLUDE constraint had the last word; report what won.

@@ -1,16 +1,19 @@
 -- api.revoke_staff_tokens: revoke every live token of a staff member (lost device, left the job).
 CREATE OR REPLACE FUNCTION api.revoke_staff_tokens(p_staff_id uuid)
 RETURNS integer
-LANGUAGE sql
+LANGUAGE plpgsql
 VOLATILE
 SECURITY DEFINER -- writes seating.staff_tokens, which no caller role may touch directly
 SET search_path = ''
 AS $$
-    WITH revoked AS (
-        UPDATE seating.staff_tokens AS k SET revoked_at = now()
-         WHERE k.staff_id = p_staff_id AND k.revoked_at IS NULL
-        RETURNING 1)
-    SELECT count(*)::integer FROM revoked;
+DECLARE
+    v_count integer;
+BEGIN
+    UPDATE seating.staff_tokens AS k SET revoked_at = now()
+     WHERE k.staff_id = p_staff_id AND k.revoked_at IS NULL;
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    RETURN v_count;
+END;
 $$;
 
 COMMENT ON FUNCTION api.revoke_staff_tokens(uuid) IS
