@@ -4,8 +4,10 @@ when nothing is pending, so functions are re-applied here on every run)."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 from yoyo import get_backend, read_migrations
 
 from app import db
@@ -15,13 +17,18 @@ MIGRATIONS_DIR = SQL_DIR / "migrations"
 FUNCTIONS_DIR = SQL_DIR / "functions"
 
 
+def conninfo_url(conninfo: str | dict, scheme: str = "postgresql") -> str:
+    """Any libpq connection string or parameter dict as a URL, every parameter in the query
+    (so a unix socket directory as host survives)."""
+    params = conninfo if isinstance(conninfo, dict) else conninfo_to_dict(conninfo)
+    params = {k: str(v) for k, v in params.items() if v is not None}
+    dbname = params.pop("dbname", "")
+    return f"{scheme}:///{quote(dbname, safe='')}?{urlencode(params)}"
+
+
 def yoyo_url(database_url: str) -> str:
-    """yoyo names its psycopg 3 driver in the URL scheme; libpq URLs work otherwise unchanged
-    (a unix socket directory given as ?host=... is passed through to psycopg)."""
-    scheme, sep, rest = database_url.partition("://")
-    if not sep or scheme not in ("postgres", "postgresql"):
-        raise ValueError("DATABASE_URL must be a postgresql:// URL")
-    return f"postgresql+psycopg://{rest}"
+    """yoyo names its psycopg 3 driver in the URL scheme; it passes query parameters to psycopg."""
+    return conninfo_url(database_url, scheme="postgresql+psycopg")
 
 
 def function_files() -> list[Path]:

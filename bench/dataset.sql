@@ -11,7 +11,7 @@ AS $$ SELECT (lpad(to_hex(p_kind), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(
 -- Three seatings per table (17:00, 19:15, 21:30, two hours each): booking b sits at table
 -- ((b - 1) % tables) + 1 in seating (b - 1) / tables. Seatings 1 and 2 are already assigned
 -- (a busy evening); the last seating is pending and free for holds.
-CREATE OR REPLACE FUNCTION bench.build(p_restaurants integer, p_tables integer, p_evening date)
+CREATE OR REPLACE FUNCTION bench.build(p_restaurants integer, p_tables integer, p_evening date, p_busy boolean DEFAULT true)
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO seating.restaurants (id, name, hold_ttl_seconds, max_hold_seconds)
@@ -33,7 +33,7 @@ BEGIN
     INSERT INTO seating.bookings (id, restaurant_id, party_size, start_at, end_at, status, guest_name)
     SELECT bench.uuid(3, r * 10000 + b), bench.uuid(1, r), 2 + b % 3,
            start_at, start_at + interval '2 hours',
-           CASE WHEN (b - 1) / p_tables < 2 THEN 'confirmed' ELSE 'pending' END, 'Guest ' || b
+           CASE WHEN p_busy AND (b - 1) / p_tables < 2 THEN 'confirmed' ELSE 'pending' END, 'Guest ' || b
       FROM generate_series(1, p_restaurants) AS r, generate_series(1, 3 * p_tables) AS b,
            LATERAL (SELECT (p_evening + time '17:00' + ((b - 1) / p_tables) * interval '135 minutes') AT TIME ZONE 'UTC' AS start_at) AS s;
     INSERT INTO seating.allocations (restaurant_id, table_id, booking_id, kind, during)
@@ -41,7 +41,8 @@ BEGIN
            tstzrange(b.start_at, b.end_at + interval '5 minutes')
       FROM generate_series(1, p_restaurants) AS r
      CROSS JOIN generate_series(1, 2 * p_tables) AS n
-      JOIN seating.bookings AS b ON b.id = bench.uuid(3, r * 10000 + n);
+      JOIN seating.bookings AS b ON b.id = bench.uuid(3, r * 10000 + n)
+     WHERE p_busy;
     INSERT INTO seating.booking_table_assignments (restaurant_id, booking_id, table_id, assigned_by)
     SELECT restaurant_id, booking_id, table_id, bench.uuid(4, 11) FROM seating.allocations;
     ANALYZE;
@@ -99,5 +100,29 @@ BEGIN
                            (i % (p_restaurants * p_tables)) / p_tables + 1 AS r,
                            i % p_tables + 1 AS t) AS k;
     ANALYZE seating.allocations;
+END;
+$$;
+
+-- Contention: one window, p_tables tables every two of which are adjacent, p_clients hosts
+-- each with their own booking for that window. Restaurant 0 (uuid(1, 0)).
+CREATE OR REPLACE FUNCTION bench.build_arena(p_clients integer, p_tables integer, p_evening date)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO seating.restaurants (id, name, hold_ttl_seconds, max_hold_seconds, slack_budget, adjacency_mode)
+    VALUES (bench.uuid(1, 0), 'Arena', 600, 900, NULL, 'pairwise');
+    INSERT INTO seating.zones (id, restaurant_id, name) VALUES (bench.uuid(5, 0), bench.uuid(1, 0), 'Main');
+    INSERT INTO seating.table_inventory (id, restaurant_id, zone_id, table_number, capacity)
+    SELECT bench.uuid(2, t), bench.uuid(1, 0), bench.uuid(5, 0), 'A' || t, 4 FROM generate_series(1, p_tables) AS t;
+    INSERT INTO seating.table_adjacencies (restaurant_id, table_a, table_b)
+    SELECT bench.uuid(1, 0), bench.uuid(2, a), bench.uuid(2, b)
+      FROM generate_series(1, p_tables) AS a, generate_series(1, p_tables) AS b WHERE a < b;
+    INSERT INTO seating.staff (id, display_name, email)
+    SELECT bench.uuid(4, c), 'Arena host ' || c, 'arena' || c || '@bench.example' FROM generate_series(1, p_clients) AS c;
+    INSERT INTO seating.restaurant_memberships (staff_id, restaurant_id, role)
+    SELECT bench.uuid(4, c), bench.uuid(1, 0), 'host' FROM generate_series(1, p_clients) AS c;
+    INSERT INTO seating.bookings (id, restaurant_id, party_size, start_at, end_at, guest_name)
+    SELECT bench.uuid(3, c), bench.uuid(1, 0), 2, (p_evening + time '20:00') AT TIME ZONE 'UTC',
+           (p_evening + time '22:00') AT TIME ZONE 'UTC', 'Arena guest ' || c
+      FROM generate_series(1, p_clients) AS c;
 END;
 $$;

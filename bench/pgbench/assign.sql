@@ -3,4 +3,4 @@
 \set r :client_id + 1
 \set t random(1, :tables)
 SELECT id AS session_id FROM api.create_session_hold(bench.uuid(4, :r * 10 + 2), bench.uuid(3, :r * 10000 + 2 * :tables + :t), ARRAY[bench.uuid(2, :r * 1000 + :t)]) \gset
-SELECT status FROM api.confirm_session(bench.uuid(4, :r * 10 + 2), :'session_id');
+SELECT status FROM api.confirm_session(bench.uuid(4, :r * 10 + 2), :session_id);
