@@ -271,11 +271,11 @@ def contention(report: Report, seating: str, sizes: Sizes) -> dict:
     with psycopg.connect(seating, autocommit=True) as conn:
         conn.execute("SELECT bench.build_arena(%s, %s, %s)", (sizes.arena_clients, sizes.arena_tables, ARENA_EVENING))
         deadlocks_before = conn.execute("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").fetchone()[0]
-    tokens = issue_tokens(seating, [uuid_of(4, c) for c in range(1, sizes.arena_clients + 1)])
-    tables = [uuid_of(2, t) for t in range(1, sizes.arena_tables + 1)]
+    tokens = issue_tokens(seating, [uuid_of(6, c) for c in range(1, sizes.arena_clients + 1)])
+    tables = [uuid_of(8, t) for t in range(1, sizes.arena_tables + 1)]
     server, port = start_api(seating, workers)
     try:
-        states = [(tokens[c - 1], {"client": c, "booking": uuid_of(3, c), "tables": tables})
+        states = [(tokens[c - 1], {"client": c, "booking": uuid_of(7, c), "tables": tables})
                   for c in range(1, sizes.arena_clients + 1)]
         tally, elapsed = asyncio.run(loadgen.run("127.0.0.1", port, states, fight_scenario, sizes.seconds))
     finally:

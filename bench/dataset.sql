@@ -45,6 +45,8 @@ BEGIN
      WHERE p_busy;
     INSERT INTO seating.booking_table_assignments (restaurant_id, booking_id, table_id, assigned_by)
     SELECT restaurant_id, booking_id, table_id, bench.uuid(4, 11) FROM seating.allocations;
+    -- Start from compact indexes, as after a restore: a GiST index filled row by row is loose.
+    REINDEX TABLE seating.allocations;
     ANALYZE;
 END;
 $$;
@@ -104,7 +106,8 @@ END;
 $$;
 
 -- Contention: one window, p_tables tables every two of which are adjacent, p_clients hosts
--- each with their own booking for that window. Restaurant 0 (uuid(1, 0)).
+-- each with their own booking for that window. Restaurant uuid(1, 0); its tables uuid(8, t),
+-- hosts uuid(6, c) and bookings uuid(7, c).
 CREATE OR REPLACE FUNCTION bench.build_arena(p_clients integer, p_tables integer, p_evening date)
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -112,16 +115,16 @@ BEGIN
     VALUES (bench.uuid(1, 0), 'Arena', 600, 900, NULL, 'pairwise');
     INSERT INTO seating.zones (id, restaurant_id, name) VALUES (bench.uuid(5, 0), bench.uuid(1, 0), 'Main');
     INSERT INTO seating.table_inventory (id, restaurant_id, zone_id, table_number, capacity)
-    SELECT bench.uuid(2, t), bench.uuid(1, 0), bench.uuid(5, 0), 'A' || t, 4 FROM generate_series(1, p_tables) AS t;
+    SELECT bench.uuid(8, t), bench.uuid(1, 0), bench.uuid(5, 0), 'A' || t, 4 FROM generate_series(1, p_tables) AS t;
     INSERT INTO seating.table_adjacencies (restaurant_id, table_a, table_b)
-    SELECT bench.uuid(1, 0), bench.uuid(2, a), bench.uuid(2, b)
+    SELECT bench.uuid(1, 0), bench.uuid(8, a), bench.uuid(8, b)
       FROM generate_series(1, p_tables) AS a, generate_series(1, p_tables) AS b WHERE a < b;
     INSERT INTO seating.staff (id, display_name, email)
-    SELECT bench.uuid(4, c), 'Arena host ' || c, 'arena' || c || '@bench.example' FROM generate_series(1, p_clients) AS c;
+    SELECT bench.uuid(6, c), 'Arena host ' || c, 'arena' || c || '@bench.example' FROM generate_series(1, p_clients) AS c;
     INSERT INTO seating.restaurant_memberships (staff_id, restaurant_id, role)
-    SELECT bench.uuid(4, c), bench.uuid(1, 0), 'host' FROM generate_series(1, p_clients) AS c;
+    SELECT bench.uuid(6, c), bench.uuid(1, 0), 'host' FROM generate_series(1, p_clients) AS c;
     INSERT INTO seating.bookings (id, restaurant_id, party_size, start_at, end_at, guest_name)
-    SELECT bench.uuid(3, c), bench.uuid(1, 0), 2, (p_evening + time '20:00') AT TIME ZONE 'UTC',
+    SELECT bench.uuid(7, c), bench.uuid(1, 0), 2, (p_evening + time '20:00') AT TIME ZONE 'UTC',
            (p_evening + time '22:00') AT TIME ZONE 'UTC', 'Arena guest ' || c
       FROM generate_series(1, p_clients) AS c;
 END;

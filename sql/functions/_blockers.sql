@@ -20,10 +20,10 @@ BEGIN
         SELECT a.table_id, a.kind, a.during, a.booking_id, a.note, a.hold_id
           FROM unnest(p_table_ids) AS u (id)
           JOIN seating.allocations AS a
-            ON a.restaurant_id = p_restaurant_id AND a.table_id = u.id
-           AND upper(a.during) > lower(p_window)
-           -- IS TRUE keeps the planner on allocations_table_time_idx: the GiST index of the
-           -- EXCLUDE constraint matches restaurant and time only and reads every table's rows.
+            ON a.table_id = u.id AND upper(a.during) > lower(p_window)
+           -- IS TRUE leaves these out of index matching, so the planner takes
+           -- allocations_table_time_idx rather than the slow GiST index of the EXCLUDE constraint.
+           AND (a.restaurant_id = p_restaurant_id) IS TRUE
            AND (a.during && p_window) IS TRUE
          WHERE NOT (a.kind = 'assignment' AND a.booking_id = p_booking_id)
         UNION

@@ -7,14 +7,21 @@ LANGUAGE plpgsql
 VOLATILE
 SET search_path = ''
 AS $$
+DECLARE
+    v_table_id uuid;
 BEGIN
-    DELETE FROM seating.allocations AS a
-     USING seating.table_holds AS h
-     WHERE a.restaurant_id = p_restaurant_id
-       AND a.table_id = ANY (p_table_ids)
-       AND h.restaurant_id = a.restaurant_id
-       AND h.id = a.hold_id
-       AND h.expires_at <= now();
+    -- One table at a time: with a scalar table id the cached plan reads allocations_table_holds_idx
+    -- for that table only (with an array, generic plans scanned every hold row).
+    FOREACH v_table_id IN ARRAY p_table_ids LOOP
+        DELETE FROM seating.allocations AS a
+         USING seating.table_holds AS h
+         WHERE a.table_id = v_table_id
+           AND a.kind = 'hold'
+           AND (a.restaurant_id = p_restaurant_id) IS TRUE  -- see seating._blockers
+           AND h.restaurant_id = a.restaurant_id
+           AND h.id = a.hold_id
+           AND h.expires_at <= now();
+    END LOOP;
 END;
 $$;
 

@@ -98,8 +98,9 @@ BEGIN
             SELECT v_booking.restaurant_id, u.id, v_booking.id, 'hold', v_window, v_hold_id
               FROM unnest(v_ids) AS u (id)
              WHERE NOT EXISTS (SELECT FROM seating.allocations AS a
-                                WHERE a.restaurant_id = v_booking.restaurant_id AND a.table_id = u.id
-                                  AND a.during && v_window
+                                WHERE a.table_id = u.id AND upper(a.during) > lower(v_window)
+                                  AND (a.restaurant_id = v_booking.restaurant_id) IS TRUE  -- see seating._blockers
+                                  AND (a.during && v_window) IS TRUE
                                   AND (a.hold_id = v_hold_id OR (a.kind = 'assignment' AND a.booking_id = v_booking.id)));
         EXCEPTION WHEN exclusion_violation THEN
             -- Someone wrote the ledger without taking the table locks (e.g. a DBA moving a
