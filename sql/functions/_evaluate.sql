@@ -29,11 +29,7 @@ DECLARE
     v_slack integer;
     v_checks jsonb := '[]';
 BEGIN
-    SELECT b.* INTO v_booking FROM seating.bookings AS b WHERE b.id = p_booking_id;
-    IF NOT FOUND THEN
-        PERFORM seating._raise_error('BOOKING_NOT_FOUND', format('Booking %s does not exist.', p_booking_id),
-            jsonb_build_object('bookingId', p_booking_id));
-    END IF;
+    v_booking := seating._find_booking(p_booking_id);
     SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = v_booking.restaurant_id;
 
     SELECT jsonb_agg(u.id ORDER BY u.id) INTO v_unknown

@@ -15,13 +15,9 @@ BEGIN
         PERFORM seating._raise_error('INVALID_INPUT', 'A session id is required.', jsonb_build_object('field', 'sessionId'));
     END IF;
 
-    SELECT s.restaurant_id, s.booking_id INTO v_restaurant_id, v_booking_id
-      FROM seating.manual_assignment_sessions AS s
-     WHERE s.id = p_session_id;
-    IF NOT FOUND THEN
-        PERFORM seating._raise_error('SESSION_NOT_FOUND', format('Session %s does not exist.', p_session_id),
-            jsonb_build_object('sessionId', p_session_id));
-    END IF;
+    v_session := seating._find_session(p_session_id);
+    v_restaurant_id := v_session.restaurant_id;
+    v_booking_id := v_session.booking_id;
 
     PERFORM 1 FROM seating.bookings AS b
       WHERE b.restaurant_id = v_restaurant_id AND b.id = v_booking_id

@@ -34,11 +34,7 @@ BEGIN
     END IF;
 
     -- Lock order: booking, the caller's session, then the tables sorted by id.
-    SELECT b.* INTO v_booking FROM seating.bookings AS b WHERE b.id = p_booking_id FOR NO KEY UPDATE;
-    IF NOT FOUND THEN
-        PERFORM seating._raise_error('BOOKING_NOT_FOUND', format('Booking %s does not exist.', p_booking_id),
-            jsonb_build_object('bookingId', p_booking_id));
-    END IF;
+    v_booking := seating._find_booking(p_booking_id, true);
     PERFORM seating._require_role(p_staff_id, v_booking.restaurant_id, ARRAY['owner', 'manager', 'host'], 'assign tables');
     SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = v_booking.restaurant_id;
 

@@ -16,11 +16,7 @@ BEGIN
         PERFORM seating._raise_error('INVALID_INPUT', 'A staff id and a booking id are required.',
             jsonb_build_object('fields', jsonb_build_array('staffId', 'bookingId')));
     END IF;
-    SELECT b.* INTO v_booking FROM seating.bookings AS b WHERE b.id = p_booking_id;
-    IF NOT FOUND THEN
-        PERFORM seating._raise_error('BOOKING_NOT_FOUND', format('Booking %s does not exist.', p_booking_id),
-            jsonb_build_object('bookingId', p_booking_id));
-    END IF;
+    v_booking := seating._find_booking(p_booking_id);
     PERFORM seating._require_role(p_staff_id, v_booking.restaurant_id, ARRAY['owner', 'manager', 'host', 'server'],
         'read the floor plan');
     SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = v_booking.restaurant_id;

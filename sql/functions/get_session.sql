@@ -13,11 +13,7 @@ BEGIN
         PERFORM seating._raise_error('INVALID_INPUT', 'A staff id and a session id are required.',
             jsonb_build_object('fields', jsonb_build_array('staffId', 'sessionId')));
     END IF;
-    SELECT s.* INTO v_session FROM seating.manual_assignment_sessions AS s WHERE s.id = p_session_id;
-    IF NOT FOUND THEN
-        PERFORM seating._raise_error('SESSION_NOT_FOUND', format('Session %s does not exist.', p_session_id),
-            jsonb_build_object('sessionId', p_session_id));
-    END IF;
+    v_session := seating._find_session(p_session_id);
     PERFORM seating._require_role(p_staff_id, v_session.restaurant_id, ARRAY['owner', 'manager', 'host', 'server'],
         'read sessions');
     RETURN seating._session_state(v_session);
