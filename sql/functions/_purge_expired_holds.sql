@@ -11,16 +11,16 @@ DECLARE
     v_table_id uuid;
 BEGIN
     -- One table at a time: with a scalar table id the cached plan reads allocations_table_holds_idx
-    -- for that table only (with an array, generic plans scanned every hold row).
+    -- for that table only.
     FOREACH v_table_id IN ARRAY p_table_ids LOOP
+        -- No join on hold_id here: a join would let the planner prefer allocations_hold_idx
+        -- (every hold row of the chain) over allocations_table_holds_idx (this table's holds).
         DELETE FROM seating.allocations AS a
-         USING seating.table_holds AS h
          WHERE a.table_id = v_table_id
            AND a.kind = 'hold'
            AND (a.restaurant_id = p_restaurant_id) IS TRUE  -- see seating._blockers
-           AND h.restaurant_id = a.restaurant_id
-           AND h.id = a.hold_id
-           AND h.expires_at <= now();
+           AND (SELECT h.expires_at FROM seating.table_holds AS h
+                 WHERE h.restaurant_id = a.restaurant_id AND h.id = a.hold_id) <= now();
     END LOOP;
 END;
 $$;
