@@ -31,7 +31,12 @@ HTTP_ONLY_ERRORS: dict[str, int] = {
     "NOT_FOUND": 404,
     "METHOD_NOT_ALLOWED": 405,
     "UNAVAILABLE": 503,
+    "INTERNAL": 500,
 }
+
+# The framework's own HTTP errors (validation, routing, body size) -> error.code.
+_FRAMEWORK_CODES = {400: "INVALID_INPUT", 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND",
+                    405: "METHOD_NOT_ALLOWED", 413: "INVALID_INPUT", 503: "UNAVAILABLE"}
 
 
 @dataclass
@@ -45,6 +50,16 @@ class ApiError(Exception):
 
     def body(self) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+
+
+def from_framework(status: int, message: str, details: dict[str, Any]) -> ApiError:
+    """A framework error in the one shape; an oversized body (413) is invalid input (400)."""
+    code = _FRAMEWORK_CODES.get(status, "INVALID_INPUT" if 400 <= status < 500 else "UNAVAILABLE")
+    return ApiError(400 if status == 413 else status, code, message, details)
+
+
+def internal() -> ApiError:
+    return ApiError(500, "INTERNAL", "Something went wrong on our side; it has been logged.", {})
 
 
 def unavailable(message: str) -> ApiError:

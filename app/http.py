@@ -19,7 +19,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.params import FromPath, JSONBody, Parameter
 from psycopg_pool import AsyncConnectionPool
 
-from app import db
+from app import db, errors
 from app.errors import ApiError, unavailable
 from app.schemas import AssignmentContext, ErrorBody, HoldRequest, Health, Session, camel, from_row
 from app.settings import Settings
@@ -114,10 +114,6 @@ async def health(pool: Pool) -> Health:
 
 # --- errors: every response >= 400 is {"error": {"code", "message", "details"}} -------------
 
-_HTTP_CODES = {400: "INVALID_INPUT", 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND",
-               405: "METHOD_NOT_ALLOWED", 413: "INVALID_INPUT", 503: "UNAVAILABLE"}
-
-
 def _error_response(error: ApiError) -> Response[Any]:
     headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
     return Response(error.body(), status_code=error.status, headers=headers)
@@ -129,8 +125,6 @@ def handle_api_error(_: Request, exc: ApiError) -> Response[Any]:
 
 def handle_http_exception(_: Request, exc: HTTPException) -> Response[Any]:
     """Litestar's own errors (validation, routing, body size) in the one error shape."""
-    status = 400 if exc.status_code == 413 else exc.status_code
-    code = _HTTP_CODES.get(exc.status_code, "INVALID_INPUT" if 400 <= status < 500 else "UNAVAILABLE")
     details: dict[str, Any] = {}
     message = exc.detail
     if isinstance(exc, ValidationException) and isinstance(exc.extra, list):
@@ -143,12 +137,12 @@ def handle_http_exception(_: Request, exc: HTTPException) -> Response[Any]:
         message = "; ".join(str(p.get("message")) for p in problems) or message
     elif exc.status_code == 413:
         message = "The request body is too large."
-    return _error_response(ApiError(status, code, message, details))
+    return _error_response(errors.from_framework(exc.status_code, message, details))
 
 
 def handle_unexpected(_: Request, exc: Exception) -> Response[Any]:
     log.exception("unexpected error", exc_info=exc)
-    return _error_response(ApiError(500, "INTERNAL", "Something went wrong on our side; it has been logged.", {}))
+    return _error_response(errors.internal())
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
