@@ -45,6 +45,16 @@ BEGIN
      WHERE p_busy;
     INSERT INTO seating.booking_table_assignments (restaurant_id, booking_id, table_id, assigned_by)
     SELECT restaurant_id, booking_id, table_id, bench.uuid(4, 11) FROM seating.allocations;
+    -- Each seated party was seated through a session: history with realistic statistics (plans
+    -- made against empty session tables would read them sequentially as they fill).
+    INSERT INTO seating.manual_assignment_sessions
+           (restaurant_id, booking_id, created_by, status, proposed_tables, first_held_at, confirmed_at, last_validated_at)
+    SELECT a.restaurant_id, a.booking_id, a.assigned_by, 'CONFIRMED', jsonb_build_array(a.table_id), now(), now(), now()
+      FROM seating.booking_table_assignments AS a;
+    INSERT INTO seating.session_events (restaurant_id, session_id, from_status, to_status, actor, reason)
+    SELECT s.restaurant_id, s.id, e.from_status, e.to_status, s.created_by, e.reason
+      FROM seating.manual_assignment_sessions AS s,
+           (VALUES (NULL, 'HELD', 'selection held'), ('HELD', 'CONFIRMED', 'confirmed')) AS e (from_status, to_status, reason);
     -- Start from compact indexes, as after a restore: a GiST index filled row by row is loose.
     REINDEX TABLE seating.allocations;
     ANALYZE;
