@@ -146,3 +146,32 @@ def test_a_hold_waits_for_a_confirm_of_the_same_tables_then_sees_the_assignment(
     lost = future.result(timeout=10)
     [blocker] = next(c for c in lost["checks"] if c["id"] == "conflict")["details"]["conflicts"]
     assert (blocker["kind"], blocker["guestName"]) == ("assignment", "Grace")
+
+
+def test_a_ledger_write_that_skips_the_table_locks_still_loses_to_the_exclude_constraint(conn, floor, connect, pool):
+    """A DBA stretches a maintenance block over the evening in an open transaction; a hold that
+    checked before the stretch committed hits the EXCLUDE constraint, and reports the conflict
+    instead of failing with 23P01."""
+    from datetime import timedelta
+
+    from tests.support import EVENING
+    conn.execute("INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
+                 " VALUES (%s, %s, 'maintenance', tstzrange(%s, %s), 'floor polish')",
+                 (floor.id, floor.tables["T1"], EVENING - timedelta(hours=4), EVENING - timedelta(hours=3)))
+    dba = connect(autocommit=False)
+    dba.execute("UPDATE seating.allocations SET during = tstzrange(%s, %s) WHERE note = 'floor polish'",
+                (EVENING - timedelta(hours=4), EVENING + timedelta(hours=4)))
+
+    future, pid = in_background(pool, connect(), "create_session_hold", floor.staff["Hana Host"], floor.booking(),
+                                floor.ids("T1"), None)
+    wait_until_blocked(conn, pid)  # its insert waits on the DBA's uncommitted row
+    dba.commit()
+
+    lost = future.result(timeout=10)
+    assert lost["status"] == "PROPOSED" and failing(lost) == ["conflict"]
+    [blocker] = next(c for c in lost["checks"] if c["id"] == "conflict")["details"]["conflicts"]
+    assert blocker["note"] == "floor polish"
+    assert conn.execute("SELECT count(*) FROM seating.table_holds").fetchone()[0] == 0
+    assert conn.execute("SELECT first_held_at FROM seating.manual_assignment_sessions WHERE id = %s",
+                        (lost["id"],)).fetchone()[0] is None
+    assert overlapping_allocations(conn) == []
