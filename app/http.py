@@ -21,7 +21,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from app import db, errors
 from app.errors import ApiError, unavailable
-from app.schemas import AssignmentContext, ErrorBody, HoldRequest, Health, Session, camel, from_row
+from app.schemas import AssignmentContext, ErrorBody, Health, HoldRequest, Session, camel, from_row
 from app.settings import Settings
 
 log = logging.getLogger("seating")

@@ -199,7 +199,7 @@ def uuid_of(kind: int, n: int) -> str:
     return f"{kind:08x}-0000-4000-8000-{n:012x}"
 
 
-def http_level(report: Report, seating: str, sizes: Sizes, sql: dict) -> dict:
+def http_level(report: Report, seating: str, sizes: Sizes) -> dict:
     workers = max(2, os.cpu_count() or 1)
     report.section("2. HTTP level: assignments per second (POST session + PUT confirm)",
                    f"uvicorn with {workers} workers; each client is one keep-alive connection working its own"
@@ -402,8 +402,8 @@ def main() -> None:
     tpcb = recreate(server_url, "bench_tpcb")
     subprocess.run([pgbench_binary(), "-i", "-q", "-s", str(sizes.tpcb_scale), tpcb], check=True, capture_output=True)
 
-    sql = sql_level(report, seating, tpcb, sizes)
-    http = http_level(report, seating, sizes, sql)
+    sql_level(report, seating, tpcb, sizes)
+    http = http_level(report, seating, sizes)
     fight = contention(report, seating, sizes)
     growth(report, server_url, sizes)
     round_trips(report, http)

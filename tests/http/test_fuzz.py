@@ -4,7 +4,6 @@ response matches what the schema documents."""
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from litestar.testing import TestClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import status_code_conformance
 

@@ -2,12 +2,22 @@
 observed waiting on a lock (pg_blocking_pids) before the next step runs. No sleeps."""
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import psycopg
 import pytest
 
 from tests.support import (
-    call, events, expire_hold, failing, hold, ledger, overlapping_allocations, raises_code, wait_until_blocked,
+    EVENING,
+    call,
+    events,
+    expire_hold,
+    failing,
+    hold,
+    ledger,
+    overlapping_allocations,
+    raises_code,
+    wait_until_blocked,
 )
 
 
@@ -152,9 +162,6 @@ def test_a_ledger_write_that_skips_the_table_locks_still_loses_to_the_exclude_co
     """A DBA stretches a maintenance block over the evening in an open transaction; a hold that
     checked before the stretch committed hits the EXCLUDE constraint, and reports the conflict
     instead of failing with 23P01."""
-    from datetime import timedelta
-
-    from tests.support import EVENING
     conn.execute("INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
                  " VALUES (%s, %s, 'maintenance', tstzrange(%s, %s), 'floor polish')",
                  (floor.id, floor.tables["T1"], EVENING - timedelta(hours=4), EVENING - timedelta(hours=3)))

@@ -1,5 +1,6 @@
 """api.get_assignment_context: every table's state for the booking's window."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -60,7 +61,6 @@ def test_tables_carry_what_a_floor_plan_draws(conn, floor):
 
 @pytest.mark.parametrize("code,args", [("FORBIDDEN", "outsider"), ("BOOKING_NOT_FOUND", "nobooking")])
 def test_errors(conn, floor, code, args):
-    import uuid
     staff = floor.staff["Otto Outsider"] if args == "outsider" else floor.staff["Hana Host"]
     booking = floor.booking() if args == "outsider" else uuid.uuid4()
     with raises_code(code):

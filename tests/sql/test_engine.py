@@ -1,10 +1,11 @@
 """The constraint engine (DESIGN §4): every check failing and passing, always all, in order."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
 
-from tests.support import EVENING, Floor, call, check, failing, hold, ledger, raises_code
+from tests.support import EVENING, Floor, call, check, expire_hold, failing, hold, ledger, raises_code
 
 CHECK_ORDER = ["booking_status", "active", "capacity", "slack", "party_limits", "zone", "movable",
                "adjacency", "conflict"]
@@ -214,7 +215,6 @@ def test_back_to_back_bookings_do_not_conflict_but_the_turnover_buffer_counts(co
 
 
 def test_an_expired_hold_does_not_conflict_even_before_any_sweep(conn, floor):
-    from tests.support import expire_hold
     session = hold(conn, floor.staff["Hugo Host"], floor.booking(), floor.ids("T3"))
     expire_hold(conn, session["id"])
     assert check(evaluate(conn, floor.booking(), floor.ids("T3")), "conflict")["severity"] == "ok"
@@ -239,7 +239,6 @@ def test_unknown_tables_are_named(conn, floor):
 
 
 def test_unknown_booking(conn, floor):
-    import uuid
     with raises_code("BOOKING_NOT_FOUND"):
         evaluate(conn, uuid.uuid4(), floor.ids("T1"))
 

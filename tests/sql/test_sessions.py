@@ -5,7 +5,16 @@ import uuid
 import pytest
 
 from tests.support import (
-    call, check, events, expire_hold, failing, hold, ledger, overlapping_allocations, raises_code,
+    Floor,
+    call,
+    check,
+    events,
+    expire_hold,
+    failing,
+    hold,
+    ledger,
+    overlapping_allocations,
+    raises_code,
 )
 
 
@@ -51,7 +60,6 @@ def test_repeat_is_idempotent_same_session_same_hold_refreshed_expiry(conn, floo
 
 
 def test_refresh_never_extends_past_max_hold_seconds(conn):
-    from tests.support import Floor
     floor = Floor(conn, hold_ttl_seconds=180, max_hold_seconds=300)
     floor.table("T1", 2)
     host = floor.person("Hana", "host")
@@ -339,7 +347,6 @@ def test_closed_bookings_cannot_be_held(conn, floor):
 
 
 def test_a_proposed_session_past_its_maximum_hold_time_is_superseded(conn):
-    from tests.support import Floor
     floor = Floor(conn, hold_ttl_seconds=60, max_hold_seconds=120)
     floor.table("T1", 2)
     host = floor.person("Hana", "host")
