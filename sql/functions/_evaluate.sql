@@ -1,9 +1,11 @@
 -- seating._evaluate: the constraint engine. Pure (no writes): evaluates a selection of tables for
 -- a booking and returns every check, always all of them, in a fixed order. Manual sessions,
 -- confirm and automatic assignment all call it. p_session_id names the session whose own hold
--- must not count as a conflict (null: none).
+-- must not count as a conflict (null: none). Callers pass the booking and its restaurant as they
+-- already read them, and the table ids de-duplicated (seating._selection_ids).
 CREATE OR REPLACE FUNCTION seating._evaluate(
-    p_booking_id uuid, p_table_ids uuid[], p_require_adjacency boolean, p_session_id uuid)
+    p_booking seating.bookings, p_restaurant seating.restaurants, p_table_ids uuid[],
+    p_require_adjacency boolean, p_session_id uuid)
 RETURNS jsonb
 LANGUAGE plpgsql
 STABLE
@@ -11,10 +13,10 @@ SET search_path = ''
 SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
-    v_ids uuid[] := seating._selection_ids(p_table_ids);
-    v_count integer := cardinality(v_ids);
-    v_booking seating.bookings;
-    v_restaurant seating.restaurants;
+    v_ids uuid[] := p_table_ids;
+    v_count integer := cardinality(p_table_ids);
+    v_booking seating.bookings := p_booking;
+    v_restaurant seating.restaurants := p_restaurant;
     v_window tstzrange;
     v_window_json jsonb;
     v_unknown jsonb;
@@ -29,9 +31,6 @@ DECLARE
     v_slack integer;
     v_checks jsonb := '[]';
 BEGIN
-    v_booking := seating._find_booking(p_booking_id);
-    SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = v_booking.restaurant_id;
-
     SELECT jsonb_agg(u.id ORDER BY u.id) INTO v_unknown
       FROM unnest(v_ids) AS u (id)
      WHERE NOT EXISTS (SELECT FROM seating.table_inventory AS t
@@ -215,6 +214,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION seating._evaluate(uuid, uuid[], boolean, uuid) IS
-    'The constraint engine: booking_status, active, capacity, slack, party_limits, zone, movable, adjacency, conflict, in that order. Raises INVALID_INPUT, BOOKING_NOT_FOUND, UNKNOWN_TABLES.';
-REVOKE ALL ON FUNCTION seating._evaluate(uuid, uuid[], boolean, uuid) FROM PUBLIC;
+COMMENT ON FUNCTION seating._evaluate(seating.bookings, seating.restaurants, uuid[], boolean, uuid) IS
+    'The constraint engine: booking_status, active, capacity, slack, party_limits, zone, movable, adjacency, conflict, in that order. Raises UNKNOWN_TABLES.';
+REVOKE ALL ON FUNCTION seating._evaluate(seating.bookings, seating.restaurants, uuid[], boolean, uuid) FROM PUBLIC;

@@ -59,7 +59,7 @@ BEGIN
              WHERE a.restaurant_id = v_booking.restaurant_id AND a.booking_id = v_booking.id) AS t;
     PERFORM seating._lock_tables(v_booking.restaurant_id, v_touched);
 
-    v_checks := seating._evaluate(v_booking.id, v_ids, v_session.require_adjacency, v_session.id);
+    v_checks := seating._evaluate(v_booking, v_restaurant, v_ids, v_session.require_adjacency, v_session.id);
     IF v_checks @> '[{"severity": "error"}]' THEN
         PERFORM seating._raise_error('VALIDATION_FAILED', 'The held tables no longer pass every check.',
             jsonb_build_object('sessionId', v_session.id, 'checks', v_checks));
@@ -93,7 +93,7 @@ BEGIN
         -- Someone wrote the ledger without taking the table locks; the EXCLUDE constraint won.
         PERFORM seating._raise_error('VALIDATION_FAILED', 'The held tables were taken by a concurrent change.',
             jsonb_build_object('sessionId', v_session.id,
-                               'checks', seating._evaluate(v_booking.id, v_ids, v_session.require_adjacency, v_session.id)));
+                               'checks', seating._evaluate(v_booking, v_restaurant, v_ids, v_session.require_adjacency, v_session.id)));
     END;
 
     DELETE FROM seating.booking_table_assignments AS bta

@@ -68,7 +68,7 @@ BEGIN
     END IF;
     v_from_status := CASE WHEN v_created THEN NULL ELSE v_session.status END;
 
-    v_checks := seating._evaluate(v_booking.id, v_ids, p_require_adjacency, v_session.id);
+    v_checks := seating._evaluate(v_booking, v_restaurant, v_ids, p_require_adjacency, v_session.id);
     v_passes := NOT v_checks @> '[{"severity": "error"}]';
 
     IF v_passes THEN
@@ -101,7 +101,7 @@ BEGIN
         EXCEPTION WHEN exclusion_violation THEN
             -- Someone wrote the ledger without taking the table locks (e.g. a DBA moving a
             -- maintenance block). The EXCLUDE constraint had the last word; report what won.
-            v_checks := seating._evaluate(v_booking.id, v_ids, p_require_adjacency, v_session.id);
+            v_checks := seating._evaluate(v_booking, v_restaurant, v_ids, p_require_adjacency, v_session.id);
             v_passes := false;
         END;
     END IF;

@@ -7,13 +7,18 @@ SECURITY DEFINER -- the app role has no table privileges: the api functions are 
 SET search_path = ''
 AS $$
 DECLARE
+    v_ids uuid[] := seating._selection_ids(p_table_ids);
+    v_booking seating.bookings;
+    v_restaurant seating.restaurants;
     v_checks jsonb;
 BEGIN
     IF p_booking_id IS NULL THEN
         PERFORM seating._raise_error('INVALID_INPUT', 'A booking id is required.', jsonb_build_object('field', 'bookingId'));
     END IF;
-    v_checks := seating._evaluate(p_booking_id, p_table_ids, p_require_adjacency, NULL);
-    RETURN ROW(p_booking_id, seating._selection_ids(p_table_ids), NOT v_checks @> '[{"severity": "error"}]', v_checks)::api.selection_evaluation;
+    v_booking := seating._find_booking(p_booking_id);
+    SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = v_booking.restaurant_id;
+    v_checks := seating._evaluate(v_booking, v_restaurant, v_ids, p_require_adjacency, NULL);
+    RETURN ROW(p_booking_id, v_ids, NOT v_checks @> '[{"severity": "error"}]', v_checks)::api.selection_evaluation;
 END;
 $$;
 
