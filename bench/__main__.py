@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import math
 import os
 import platform
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -196,7 +198,9 @@ async def assign_scenario(conn: loadgen.Connection, state: dict, deadline: float
 
 
 def uuid_of(kind: int, n: int) -> str:
-    return f"{kind:08x}-0000-4000-8000-{n:012x}"
+    """The id bench.uuid(kind, n) gives (bench/dataset.sql)."""
+    digest = hashlib.md5(f"{kind}:{n}".encode()).hexdigest()
+    return str(uuid.UUID(digest[:12] + "4" + digest[13:16] + "8" + digest[17:]))
 
 
 def http_level(report: Report, seating: str, sizes: Sizes) -> dict:
