@@ -3,6 +3,10 @@
 -- assignment and the given session's hold never count. A hold on a table the booking's own
 -- assignment covers has no ledger row of its own, so the booking's other sessions are also read
 -- from their selections. The engine's conflict check and the floor-plan context both use this.
+-- Its plan is generic and cached per connection, so it must not depend on how many holds the
+-- statistics saw: planned while table_holds looked empty, it would scan every hold and every HELD
+-- session on each call as the evening fills up. The api functions that reach it run with
+-- enable_seqscan off, and the session lookup can only match the active-sessions index.
 CREATE OR REPLACE FUNCTION seating._blockers(
     p_restaurant_id uuid, p_booking_id uuid, p_window tstzrange, p_table_ids uuid[], p_session_id uuid)
 RETURNS TABLE (
@@ -32,7 +36,8 @@ BEGIN
           JOIN seating.table_holds AS h ON h.restaurant_id = s.restaurant_id AND h.session_id = s.id
          CROSS JOIN LATERAL jsonb_array_elements_text(s.proposed_tables) AS p (value)
          CROSS JOIN LATERAL (SELECT p.value::uuid AS id) AS u
-         WHERE s.restaurant_id = p_restaurant_id AND s.booking_id = p_booking_id AND s.status = 'HELD'
+         WHERE s.restaurant_id = p_restaurant_id AND s.booking_id = p_booking_id
+           AND s.status IN ('PROPOSED', 'HELD') AND (s.status = 'HELD') IS TRUE  -- the booking's active sessions, by index
            AND u.id = ANY (p_table_ids)
     )
     SELECT k.table_id, t.table_number, k.kind, k.during, k.booking_id,
