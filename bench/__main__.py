@@ -16,6 +16,7 @@ import random
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -47,12 +48,13 @@ class Sizes:
     arena_clients: int
     arena_tables: int
     tpcb_scale: int
+    rounds: int  # sections 1 and 2: baseline and subject alternate, medians reported
 
 
 FULL = Sizes(restaurants=200, tables=50, seconds=10, clients=(1, 8, 32), confirms_per_client=300,
-             growth_rows=(1_000, 100_000, 1_000_000), arena_clients=32, arena_tables=4, tpcb_scale=10)
+             growth_rows=(1_000, 100_000, 1_000_000), arena_clients=32, arena_tables=4, tpcb_scale=10, rounds=3)
 SMOKE = Sizes(restaurants=40, tables=6, seconds=1, clients=(1, 4), confirms_per_client=10,
-              growth_rows=(100, 300, 1_000), arena_clients=8, arena_tables=4, tpcb_scale=1)
+              growth_rows=(100, 300, 1_000), arena_clients=8, arena_tables=4, tpcb_scale=1, rounds=2)
 
 
 def pgbench_binary() -> str:
@@ -125,6 +127,12 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
+def spread(values: list[float], digits: int = 2) -> str:
+    """The median, with the range over rounds when there are several."""
+    median = fmt(statistics.median(values), digits)
+    return median if len(values) < 2 else f"{median} ({fmt(min(values), digits)}–{fmt(max(values), digits)})"
+
+
 # --- 1. SQL level -------------------------------------------------------------------------
 
 
@@ -132,30 +140,38 @@ def sql_level(report: Report, seating: str, tpcb: str, sizes: Sizes) -> dict:
     report.section("1. SQL level: calls per second against pgbench's tpcb-like",
                    f"pgbench -M prepared (for tpcb-like too), {sizes.seconds:g} s per run (confirm: {sizes.confirms_per_client} transactions per client,"
                    " each confirming a different session held beforehand). One call = one transaction = one commit,"
-                   " as in tpcb-like.")
+                   f" as in tpcb-like. {sizes.rounds} rounds of tpcb-like, hold and confirm in turn: each ratio is"
+                   " taken within a round, so drift on a shared machine cancels; medians, with the range over rounds.")
     rows, results = [], {}
     for clients in sizes.clients:
-        base = pgbench(tpcb, clients, "-b", "tpcb-like", "-T", str(sizes.seconds))
-        hold = pgbench(seating, clients, *variables(sizes), "-f", str(HERE / "pgbench/hold.sql"), "-T", str(sizes.seconds))
-        total = clients * sizes.confirms_per_client
-        with psycopg.connect(seating, autocommit=True) as conn:
-            prepared = conn.execute("SELECT bench.prepare_holds(%s, %s, %s)",
-                                    (sizes.restaurants, sizes.tables, total)).fetchone()[0]
-        confirm = pgbench(seating, clients, "-f", str(HERE / "pgbench/confirm.sql"),
-                          "-t", str(prepared // clients))
-        with psycopg.connect(seating, autocommit=True) as conn:
-            confirmed = conn.execute("SELECT count(*) FROM bench.held h JOIN seating.manual_assignment_sessions s"
-                                     " ON s.id = h.session_id WHERE s.status = 'CONFIRMED'").fetchone()[0]
-        results[clients] = {"tpcb": base, "hold": hold, "confirm": confirm, "confirmed": confirmed}
-        rows.append([clients, fmt(base["tps"], 0), fmt(hold["tps"], 0), fmt(hold["tps"] / base["tps"], 2),
-                     fmt(confirm["tps"], 0), fmt(confirm["tps"] / base["tps"], 2), f"{confirmed}/{(prepared // clients) * clients}"])
+        rounds = []
+        for _ in range(sizes.rounds):
+            base = pgbench(tpcb, clients, "-b", "tpcb-like", "-T", str(sizes.seconds))
+            hold = pgbench(seating, clients, *variables(sizes), "-f", str(HERE / "pgbench/hold.sql"), "-T", str(sizes.seconds))
+            with psycopg.connect(seating, autocommit=True) as conn:
+                prepared = conn.execute("SELECT bench.prepare_holds(%s, %s, %s)",
+                                        (sizes.restaurants, sizes.tables, clients * sizes.confirms_per_client)).fetchone()[0]
+            confirm = pgbench(seating, clients, "-f", str(HERE / "pgbench/confirm.sql"), "-t", str(prepared // clients))
+            with psycopg.connect(seating, autocommit=True) as conn:
+                confirmed = conn.execute("SELECT count(*) FROM bench.held h JOIN seating.manual_assignment_sessions s"
+                                         " ON s.id = h.session_id WHERE s.status = 'CONFIRMED'").fetchone()[0]
+            rounds.append({"tpcb": base["tps"], "hold": hold["tps"], "confirm": confirm["tps"],
+                           "confirmed": confirmed, "expected": (prepared // clients) * clients})
+        result = {key: statistics.median(r[key] for r in rounds) for key in ("tpcb", "hold", "confirm")}
+        result["hold_ratio"] = statistics.median(r["hold"] / r["tpcb"] for r in rounds)
+        result["confirm_ratio"] = statistics.median(r["confirm"] / r["tpcb"] for r in rounds)
+        results[clients] = result
+        rows.append([clients, fmt(result["tpcb"], 0), fmt(result["hold"], 0),
+                     spread([r["hold"] / r["tpcb"] for r in rounds]), fmt(result["confirm"], 0),
+                     spread([r["confirm"] / r["tpcb"] for r in rounds]),
+                     f"{sum(r['confirmed'] for r in rounds)}/{sum(r['expected'] for r in rounds)}"])
     report.table(["clients", "tpcb-like tps", "create_session_hold /s", "× tpcb", "confirm_session /s", "× tpcb",
                   "sessions confirmed"], rows)
     at8 = results.get(8)
     if at8:
-        report.emit(f"Target at 8 clients, each ≥ 0.8× tpcb-like: hold {fmt(at8['hold']['tps'] / at8['tpcb']['tps'], 2)}× "
-                    f"({verdict(at8['hold']['tps'] >= 0.8 * at8['tpcb']['tps'])}), confirm "
-                    f"{fmt(at8['confirm']['tps'] / at8['tpcb']['tps'], 2)}× ({verdict(at8['confirm']['tps'] >= 0.8 * at8['tpcb']['tps'])}).")
+        report.emit(f"Target at 8 clients, each ≥ 0.8× tpcb-like: hold {fmt(at8['hold_ratio'], 2)}× "
+                    f"({verdict(at8['hold_ratio'] >= 0.8)}), confirm "
+                    f"{fmt(at8['confirm_ratio'], 2)}× ({verdict(at8['confirm_ratio'] >= 0.8)}).")
     return results
 
 
@@ -208,7 +224,9 @@ def http_level(report: Report, seating: str, sizes: Sizes) -> dict:
     report.section("2. HTTP level: assignments per second (POST session + PUT confirm)",
                    f"uvicorn with {workers} workers; each client is one keep-alive connection working its own"
                    " restaurant (no fights here), so every hold is HELD and confirmed. The SQL rate is pgbench running"
-                   " the same two calls per assignment (bench/pgbench/assign.sql) with the same number of clients.")
+                   " the same two calls per assignment (bench/pgbench/assign.sql) with the same number of clients."
+                   f" {sizes.rounds} rounds of pgbench then HTTP: ratios within a round, medians with the range over"
+                   " rounds; latencies over all rounds.")
     max_clients = max(sizes.clients)
     staff = [uuid_of(4, (k + 1) * 10 + 2) for k in range(max_clients)]
     tokens = issue_tokens(seating, staff)
@@ -216,22 +234,27 @@ def http_level(report: Report, seating: str, sizes: Sizes) -> dict:
     rows, results = [], {}
     try:
         for clients in sizes.clients:
-            sql_rate = pgbench(seating, clients, "-D", f"tables={sizes.tables}", "-f", str(HERE / "pgbench/assign.sql"),
-                               "-T", str(sizes.seconds))["tps"]
             states = [(tokens[k], {"restaurant": k + 1, "tables": sizes.tables,
                                    "booking": lambda t, r=k + 1: uuid_of(3, r * 10000 + 2 * sizes.tables + t),
                                    "table": lambda t, r=k + 1: uuid_of(2, r * 1000 + t)}) for k in range(clients)]
-            tally, elapsed = asyncio.run(loadgen.run("127.0.0.1", port, states, assign_scenario, sizes.seconds))
-            assigned = tally.outcomes["assigned"]
-            rate = assigned / elapsed
-            every = tally.all_latencies()
-            errors = sum(n for status, n in tally.statuses.items() if status >= 500)
-            results[clients] = {"rate": rate, "sql": sql_rate, "p50": loadgen.percentile(every, 0.5) * 1000,
+            rates, sql_rates, latencies, errors = [], [], {}, 0
+            for _ in range(sizes.rounds):
+                sql_rates.append(pgbench(seating, clients, "-D", f"tables={sizes.tables}", "-f",
+                                         str(HERE / "pgbench/assign.sql"), "-T", str(sizes.seconds))["tps"])
+                tally, elapsed = asyncio.run(loadgen.run("127.0.0.1", port, states, assign_scenario, sizes.seconds))
+                rates.append(tally.outcomes["assigned"] / elapsed)
+                for kind, values in tally.latencies.items():
+                    latencies.setdefault(kind, []).extend(values)
+                errors += sum(n for status, n in tally.statuses.items() if status >= 500)
+            every = [v for values in latencies.values() for v in values]
+            ratios = [rate / sql for rate, sql in zip(rates, sql_rates, strict=True)]
+            results[clients] = {"rate": statistics.median(rates), "sql": statistics.median(sql_rates),
+                                "ratio": statistics.median(ratios), "p50": loadgen.percentile(every, 0.5) * 1000,
                                 "p99": loadgen.percentile(every, 0.99) * 1000, "5xx": errors}
-            rows.append([clients, fmt(rate, 0), fmt(sql_rate, 0), fmt(rate / sql_rate, 2),
+            rows.append([clients, fmt(results[clients]["rate"], 0), fmt(results[clients]["sql"], 0), spread(ratios),
                          fmt(results[clients]["p50"], 2), fmt(results[clients]["p99"], 2),
-                         fmt(loadgen.percentile(tally.latencies.get("hold", []), 0.99) * 1000, 2),
-                         fmt(loadgen.percentile(tally.latencies.get("confirm", []), 0.99) * 1000, 2), errors])
+                         fmt(loadgen.percentile(latencies.get("hold", []), 0.99) * 1000, 2),
+                         fmt(loadgen.percentile(latencies.get("confirm", []), 0.99) * 1000, 2), errors])
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -239,8 +262,8 @@ def http_level(report: Report, seating: str, sizes: Sizes) -> dict:
                   "hold p99 ms", "confirm p99 ms", "5xx"], rows)
     at8 = results.get(8)
     if at8:
-        report.emit(f"Targets at 8 clients: ≥ 0.5× the SQL rate: {fmt(at8['rate'] / at8['sql'], 2)}× "
-                    f"({verdict(at8['rate'] >= 0.5 * at8['sql'])}); p99 < 50 ms: {fmt(at8['p99'], 1)} ms "
+        report.emit(f"Targets at 8 clients: ≥ 0.5× the SQL rate: {fmt(at8['ratio'], 2)}× "
+                    f"({verdict(at8['ratio'] >= 0.5)}); p99 < 50 ms: {fmt(at8['p99'], 1)} ms "
                     f"({verdict(at8['p99'] < 50)}).")
     return results
 
