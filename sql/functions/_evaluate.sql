@@ -3,6 +3,9 @@
 -- confirm and automatic assignment all call it. p_session_id names the session whose own hold
 -- must not count as a conflict (null: none). Callers pass the booking and its restaurant as they
 -- already read them, and the table ids de-duplicated (seating._selection_ids).
+-- It runs on every hold and confirm, so it reads what it needs in as few queries as it can (the
+-- tables, the adjacency walk when several are joined, the blockers) and builds the nine checks
+-- in one expression.
 CREATE OR REPLACE FUNCTION seating._evaluate(
     p_booking seating.bookings, p_restaurant seating.restaurants, p_table_ids uuid[],
     p_require_adjacency boolean, p_session_id uuid)
@@ -17,117 +20,59 @@ DECLARE
     v_count integer := cardinality(p_table_ids);
     v_booking seating.bookings := p_booking;
     v_restaurant seating.restaurants := p_restaurant;
+    v_closed boolean := p_booking.status IN ('completed', 'cancelled', 'no_show');
+    v_required boolean := coalesce(p_require_adjacency, true);
     v_window tstzrange;
-    v_window_json jsonb;
     v_unknown jsonb;
     v_total integer;
     v_zone_ids jsonb;
     v_inactive jsonb;
+    v_inactive_numbers text;
     v_fixed jsonb;
-    v_single seating.table_inventory;
+    v_fixed_numbers text;
+    v_single_id uuid;
+    v_single_number text;
+    v_single_min integer;
+    v_single_max integer;
+    v_slack integer;
+    v_adjacency jsonb;
     v_missing jsonb;
+    v_missing_numbers text;
     v_hubs jsonb;
     v_conflicts jsonb;
-    v_slack integer;
-    v_checks jsonb := '[]';
+    v_conflict_numbers text;
 BEGIN
-    SELECT jsonb_agg(u.id ORDER BY u.id) INTO v_unknown
+    SELECT jsonb_agg(u.id ORDER BY u.id) FILTER (WHERE t.id IS NULL),
+           sum(t.capacity),
+           jsonb_agg(DISTINCT t.zone_id) FILTER (WHERE t.id IS NOT NULL),
+           jsonb_agg(jsonb_build_object('tableId', t.id, 'tableNumber', t.table_number) ORDER BY t.table_number)
+               FILTER (WHERE NOT t.active),
+           string_agg(t.table_number, ', ' ORDER BY t.table_number) FILTER (WHERE NOT t.active),
+           jsonb_agg(jsonb_build_object('tableId', t.id, 'tableNumber', t.table_number) ORDER BY t.table_number)
+               FILTER (WHERE t.mobility = 'fixed'),
+           string_agg(t.table_number, ', ' ORDER BY t.table_number) FILTER (WHERE t.mobility = 'fixed'),
+           -- a single table's own limits (party_limits looks at them only then)
+           (array_agg(t.id))[1], (array_agg(t.table_number))[1],
+           (array_agg(t.min_party_size))[1], (array_agg(t.max_party_size))[1]
+      INTO v_unknown, v_total, v_zone_ids, v_inactive, v_inactive_numbers, v_fixed, v_fixed_numbers,
+           v_single_id, v_single_number, v_single_min, v_single_max
       FROM unnest(v_ids) AS u (id)
-     WHERE NOT EXISTS (SELECT FROM seating.table_inventory AS t
-                        WHERE t.restaurant_id = v_booking.restaurant_id AND t.id = u.id);
+      LEFT JOIN seating.table_inventory AS t ON t.restaurant_id = v_booking.restaurant_id AND t.id = u.id;
     IF v_unknown IS NOT NULL THEN
         PERFORM seating._raise_error('UNKNOWN_TABLES',
             format('%s of the selected tables do not belong to the booking''s restaurant.', jsonb_array_length(v_unknown)),
             jsonb_build_object('tableIds', v_unknown, 'restaurantId', v_booking.restaurant_id));
     END IF;
-
-    v_window := seating._booking_window(v_booking.start_at, v_booking.end_at, v_restaurant.turnover_buffer_minutes);
-    v_window_json := jsonb_build_object('start', lower(v_window), 'end', upper(v_window));
-
-    SELECT sum(t.capacity),
-           jsonb_agg(DISTINCT t.zone_id),
-           jsonb_agg(jsonb_build_object('tableId', t.id, 'tableNumber', t.table_number) ORDER BY t.table_number)
-               FILTER (WHERE NOT t.active),
-           jsonb_agg(jsonb_build_object('tableId', t.id, 'tableNumber', t.table_number) ORDER BY t.table_number)
-               FILTER (WHERE t.mobility = 'fixed')
-      INTO v_total, v_zone_ids, v_inactive, v_fixed
-      FROM seating.table_inventory AS t
-     WHERE t.restaurant_id = v_booking.restaurant_id AND t.id = ANY (v_ids);
-
-    -- 1. booking_status
-    v_checks := v_checks || CASE
-        WHEN v_booking.status IN ('completed', 'cancelled', 'no_show') THEN seating._check('booking_status', 'error',
-            format('The booking is %s; only open bookings can be given tables.', v_booking.status),
-            jsonb_build_object('status', v_booking.status))
-        ELSE seating._check('booking_status', 'ok', format('The booking is %s.', v_booking.status),
-            jsonb_build_object('status', v_booking.status)) END;
-
-    -- 2. active
-    v_checks := v_checks || CASE
-        WHEN v_inactive IS NOT NULL THEN seating._check('active', 'error',
-            format('Out of service: %s.', (SELECT string_agg(e ->> 'tableNumber', ', ') FROM jsonb_array_elements(v_inactive) AS e)),
-            jsonb_build_object('inactiveTables', v_inactive))
-        ELSE seating._check('active', 'ok', 'Every table is in service.') END;
-
-    -- 3. capacity
-    v_checks := v_checks || CASE
-        WHEN v_total < v_booking.party_size THEN seating._check('capacity', 'error',
-            format('A party of %s does not fit: the tables seat %s.', v_booking.party_size, v_total),
-            jsonb_build_object('totalCapacity', v_total, 'partySize', v_booking.party_size))
-        ELSE seating._check('capacity', 'ok',
-            format('The tables seat %s for a party of %s.', v_total, v_booking.party_size),
-            jsonb_build_object('totalCapacity', v_total, 'partySize', v_booking.party_size)) END;
-
-    -- 4. slack
     v_slack := v_total - v_booking.party_size;
-    v_checks := v_checks || CASE
-        WHEN v_restaurant.slack_budget IS NULL THEN seating._check('slack', 'ok',
-            'The restaurant sets no slack budget.', jsonb_build_object('slack', v_slack, 'slackBudget', NULL))
-        WHEN v_slack > v_restaurant.slack_budget THEN seating._check('slack', 'error',
-            format('%s empty seats exceed the slack budget of %s.', v_slack, v_restaurant.slack_budget),
-            jsonb_build_object('slack', v_slack, 'slackBudget', v_restaurant.slack_budget))
-        ELSE seating._check('slack', 'ok',
-            format('%s empty seats, within the slack budget of %s.', greatest(v_slack, 0), v_restaurant.slack_budget),
-            jsonb_build_object('slack', v_slack, 'slackBudget', v_restaurant.slack_budget)) END;
+    v_window := seating._booking_window(v_booking.start_at, v_booking.end_at, v_restaurant.turnover_buffer_minutes);
 
-    -- 5. party_limits (a warning: staff may seat a party at a table meant for another size)
+    -- 8. adjacency: what the selection's shape needs depends on the restaurant's mode.
     IF v_count = 1 THEN
-        SELECT t.* INTO v_single FROM seating.table_inventory AS t
-         WHERE t.restaurant_id = v_booking.restaurant_id AND t.id = v_ids[1];
-    END IF;
-    v_checks := v_checks || CASE
-        WHEN v_count > 1 THEN seating._check('party_limits', 'ok', 'Party limits apply to single-table selections.')
-        WHEN v_booking.party_size < v_single.min_party_size OR v_booking.party_size > v_single.max_party_size THEN
-            seating._check('party_limits', 'warning',
-                format('Table %s is meant for parties of %s to %s; this party is %s.', v_single.table_number,
-                       v_single.min_party_size, coalesce(v_single.max_party_size::text, 'any size'), v_booking.party_size),
-                jsonb_build_object('tableId', v_single.id, 'minPartySize', v_single.min_party_size,
-                                   'maxPartySize', v_single.max_party_size, 'partySize', v_booking.party_size))
-        ELSE seating._check('party_limits', 'ok', format('Table %s suits a party of %s.', v_single.table_number, v_booking.party_size)) END;
-
-    -- 6. zone
-    v_checks := v_checks || CASE
-        WHEN jsonb_array_length(v_zone_ids) > 1 THEN seating._check('zone', 'error',
-            format('The tables span %s zones; a selection stays in one zone.', jsonb_array_length(v_zone_ids)),
-            jsonb_build_object('zoneIds', v_zone_ids))
-        ELSE seating._check('zone', 'ok', 'The tables are in one zone.', jsonb_build_object('zoneIds', v_zone_ids)) END;
-
-    -- 7. movable
-    v_checks := v_checks || CASE
-        WHEN v_count > 1 AND v_fixed IS NOT NULL THEN seating._check('movable', 'error',
-            format('Fixed tables cannot be joined with others: %s.',
-                   (SELECT string_agg(e ->> 'tableNumber', ', ') FROM jsonb_array_elements(v_fixed) AS e)),
-            jsonb_build_object('fixedTables', v_fixed))
-        WHEN v_count > 1 THEN seating._check('movable', 'ok', 'Every table can be moved to join the others.')
-        ELSE seating._check('movable', 'ok', 'A single table need not move.') END;
-
-    -- 8. adjacency
-    IF v_count = 1 THEN
-        v_checks := v_checks || seating._check('adjacency', 'ok', 'A single table needs no neighbours.',
-            jsonb_build_object('mode', v_restaurant.adjacency_mode, 'required', coalesce(p_require_adjacency, true)));
-    ELSIF NOT coalesce(p_require_adjacency, true) THEN
-        v_checks := v_checks || seating._check('adjacency', 'ok', 'Adjacency was not required for this selection.',
-            jsonb_build_object('mode', v_restaurant.adjacency_mode, 'required', false));
+        v_adjacency := jsonb_build_object('id', 'adjacency', 'severity', 'ok', 'message', 'A single table needs no neighbours.',
+            'details', jsonb_build_object('mode', v_restaurant.adjacency_mode, 'required', v_required));
+    ELSIF NOT v_required THEN
+        v_adjacency := jsonb_build_object('id', 'adjacency', 'severity', 'ok', 'message', 'Adjacency was not required for this selection.',
+            'details', jsonb_build_object('mode', v_restaurant.adjacency_mode, 'required', false));
     ELSIF v_restaurant.adjacency_mode = 'connected' THEN
         -- Walk the adjacency graph from the first selected table; what it cannot reach is apart.
         WITH RECURSIVE edge (a, b) AS (
@@ -141,36 +86,33 @@ BEGIN
             UNION
             SELECT edge.b FROM reached JOIN edge ON edge.a = reached.id
         )
-        SELECT jsonb_agg(jsonb_build_object('tableId', t.id, 'tableNumber', t.table_number) ORDER BY t.table_number)
-          INTO v_missing
+        SELECT jsonb_agg(jsonb_build_object('tableId', t.id, 'tableNumber', t.table_number) ORDER BY t.table_number),
+               string_agg(t.table_number, ', ' ORDER BY t.table_number)
+          INTO v_missing, v_missing_numbers
           FROM seating.table_inventory AS t
          WHERE t.restaurant_id = v_booking.restaurant_id AND t.id = ANY (v_ids)
            AND t.id NOT IN (SELECT reached.id FROM reached);
-        v_checks := v_checks || CASE
-            WHEN v_missing IS NOT NULL THEN seating._check('adjacency', 'error',
-                format('Not joined to the rest of the selection: %s.',
-                       (SELECT string_agg(e ->> 'tableNumber', ', ') FROM jsonb_array_elements(v_missing) AS e)),
-                jsonb_build_object('mode', 'connected', 'required', true, 'unconnectedTables', v_missing))
-            ELSE seating._check('adjacency', 'ok', 'The tables form one connected group.',
-                jsonb_build_object('mode', 'connected', 'required', true)) END;
+        v_adjacency := jsonb_build_object('id', 'adjacency',
+            'severity', CASE WHEN v_missing IS NULL THEN 'ok' ELSE 'error' END,
+            'message', CASE WHEN v_missing IS NULL THEN 'The tables form one connected group.'
+                            ELSE format('Not joined to the rest of the selection: %s.', v_missing_numbers) END,
+            'details', jsonb_strip_nulls(jsonb_build_object('mode', 'connected', 'required', true, 'unconnectedTables', v_missing)));
     ELSIF v_restaurant.adjacency_mode = 'pairwise' THEN
         SELECT jsonb_agg(jsonb_build_object('a', x.id, 'b', y.id, 'tableNumbers', jsonb_build_array(x.table_number, y.table_number))
-                         ORDER BY x.table_number, y.table_number)
-          INTO v_missing
+                         ORDER BY x.table_number, y.table_number),
+               string_agg(x.table_number || '–' || y.table_number, ', ' ORDER BY x.table_number, y.table_number)
+          INTO v_missing, v_missing_numbers
           FROM seating.table_inventory AS x
           JOIN seating.table_inventory AS y ON y.restaurant_id = x.restaurant_id AND x.id < y.id
          WHERE x.restaurant_id = v_booking.restaurant_id AND x.id = ANY (v_ids) AND y.id = ANY (v_ids)
            AND NOT EXISTS (SELECT FROM seating.table_adjacencies AS j
                             WHERE j.restaurant_id = x.restaurant_id
                               AND least(j.table_a, j.table_b) = x.id AND greatest(j.table_a, j.table_b) = y.id);
-        v_checks := v_checks || CASE
-            WHEN v_missing IS NOT NULL THEN seating._check('adjacency', 'error',
-                format('Every two tables must be adjacent; not adjacent: %s.',
-                       (SELECT string_agg((e -> 'tableNumbers' ->> 0) || '–' || (e -> 'tableNumbers' ->> 1), ', ')
-                          FROM jsonb_array_elements(v_missing) AS e)),
-                jsonb_build_object('mode', 'pairwise', 'required', true, 'missingPairs', v_missing))
-            ELSE seating._check('adjacency', 'ok', 'Every two tables are adjacent.',
-                jsonb_build_object('mode', 'pairwise', 'required', true)) END;
+        v_adjacency := jsonb_build_object('id', 'adjacency',
+            'severity', CASE WHEN v_missing IS NULL THEN 'ok' ELSE 'error' END,
+            'message', CASE WHEN v_missing IS NULL THEN 'Every two tables are adjacent.'
+                            ELSE format('Every two tables must be adjacent; not adjacent: %s.', v_missing_numbers) END,
+            'details', jsonb_strip_nulls(jsonb_build_object('mode', 'pairwise', 'required', true, 'missingPairs', v_missing)));
     ELSE
         SELECT jsonb_agg(t.id ORDER BY t.table_number) INTO v_hubs
           FROM seating.table_inventory AS t
@@ -179,12 +121,11 @@ BEGIN
                  WHERE j.restaurant_id = t.restaurant_id
                    AND ((j.table_a = t.id AND j.table_b = ANY (v_ids)) OR (j.table_b = t.id AND j.table_a = ANY (v_ids))))
                = v_count - 1;
-        v_checks := v_checks || CASE
-            WHEN v_hubs IS NULL THEN seating._check('adjacency', 'error',
-                'No table is adjacent to all the others.',
-                jsonb_build_object('mode', 'hub', 'required', true, 'hubTableIds', '[]'::jsonb))
-            ELSE seating._check('adjacency', 'ok', 'One table is adjacent to all the others.',
-                jsonb_build_object('mode', 'hub', 'required', true, 'hubTableIds', v_hubs)) END;
+        v_adjacency := jsonb_build_object('id', 'adjacency',
+            'severity', CASE WHEN v_hubs IS NULL THEN 'error' ELSE 'ok' END,
+            'message', CASE WHEN v_hubs IS NULL THEN 'No table is adjacent to all the others.'
+                            ELSE 'One table is adjacent to all the others.' END,
+            'details', jsonb_build_object('mode', 'hub', 'required', true, 'hubTableIds', coalesce(v_hubs, '[]')));
     END IF;
 
     -- 9. conflict
@@ -199,18 +140,69 @@ BEGIN
                'heldByName', k.held_by_name,
                'holdExpiresAt', k.hold_expires_at,
                'note', k.note))
-             ORDER BY k.table_number, lower(k.during))
-      INTO v_conflicts
+             ORDER BY k.table_number, lower(k.during)),
+           string_agg(DISTINCT k.table_number, ', ' ORDER BY k.table_number)
+      INTO v_conflicts, v_conflict_numbers
       FROM seating._blockers(v_booking.restaurant_id, v_booking.id, v_window, v_ids, p_session_id) AS k;
-    v_checks := v_checks || CASE
-        WHEN v_conflicts IS NOT NULL THEN seating._check('conflict', 'error',
-            format('Taken for this booking''s time: %s.',
-                   (SELECT string_agg(DISTINCT e ->> 'tableNumber', ', ') FROM jsonb_array_elements(v_conflicts) AS e)),
-            jsonb_build_object('window', v_window_json, 'conflicts', v_conflicts))
-        ELSE seating._check('conflict', 'ok', 'Every table is free for this booking''s time.',
-            jsonb_build_object('window', v_window_json, 'conflicts', '[]'::jsonb)) END;
 
-    RETURN v_checks;
+    -- The nine checks, in order: {id, severity (ok | warning | error), message, details}.
+    RETURN jsonb_build_array(
+        jsonb_build_object('id', 'booking_status',
+            'severity', CASE WHEN v_closed THEN 'error' ELSE 'ok' END,
+            'message', CASE WHEN v_closed THEN format('The booking is %s; only open bookings can be given tables.', v_booking.status)
+                            ELSE format('The booking is %s.', v_booking.status) END,
+            'details', jsonb_build_object('status', v_booking.status)),
+        jsonb_build_object('id', 'active',
+            'severity', CASE WHEN v_inactive IS NULL THEN 'ok' ELSE 'error' END,
+            'message', CASE WHEN v_inactive IS NULL THEN 'Every table is in service.'
+                            ELSE format('Out of service: %s.', v_inactive_numbers) END,
+            'details', CASE WHEN v_inactive IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('inactiveTables', v_inactive) END),
+        jsonb_build_object('id', 'capacity',
+            'severity', CASE WHEN v_total < v_booking.party_size THEN 'error' ELSE 'ok' END,
+            'message', CASE WHEN v_total < v_booking.party_size
+                            THEN format('A party of %s does not fit: the tables seat %s.', v_booking.party_size, v_total)
+                            ELSE format('The tables seat %s for a party of %s.', v_total, v_booking.party_size) END,
+            'details', jsonb_build_object('totalCapacity', v_total, 'partySize', v_booking.party_size)),
+        jsonb_build_object('id', 'slack',
+            'severity', CASE WHEN v_slack > v_restaurant.slack_budget THEN 'error' ELSE 'ok' END,
+            'message', CASE WHEN v_restaurant.slack_budget IS NULL THEN 'The restaurant sets no slack budget.'
+                            WHEN v_slack > v_restaurant.slack_budget
+                            THEN format('%s empty seats exceed the slack budget of %s.', v_slack, v_restaurant.slack_budget)
+                            ELSE format('%s empty seats, within the slack budget of %s.', greatest(v_slack, 0), v_restaurant.slack_budget) END,
+            'details', jsonb_build_object('slack', v_slack, 'slackBudget', v_restaurant.slack_budget)),
+        -- a warning: staff may seat a party at a table meant for another size
+        CASE WHEN v_count > 1 THEN jsonb_build_object('id', 'party_limits', 'severity', 'ok',
+                 'message', 'Party limits apply to single-table selections.', 'details', '{}'::jsonb)
+             WHEN v_booking.party_size < v_single_min OR v_booking.party_size > v_single_max
+             THEN jsonb_build_object('id', 'party_limits', 'severity', 'warning',
+                 'message', format('Table %s is meant for parties of %s to %s; this party is %s.', v_single_number,
+                                   v_single_min, coalesce(v_single_max::text, 'any size'), v_booking.party_size),
+                 'details', jsonb_build_object('tableId', v_single_id, 'minPartySize', v_single_min,
+                                               'maxPartySize', v_single_max, 'partySize', v_booking.party_size))
+             ELSE jsonb_build_object('id', 'party_limits', 'severity', 'ok',
+                 'message', format('Table %s suits a party of %s.', v_single_number, v_booking.party_size),
+                 'details', '{}'::jsonb) END,
+        jsonb_build_object('id', 'zone',
+            'severity', CASE WHEN jsonb_array_length(v_zone_ids) > 1 THEN 'error' ELSE 'ok' END,
+            'message', CASE WHEN jsonb_array_length(v_zone_ids) > 1
+                            THEN format('The tables span %s zones; a selection stays in one zone.', jsonb_array_length(v_zone_ids))
+                            ELSE 'The tables are in one zone.' END,
+            'details', jsonb_build_object('zoneIds', v_zone_ids)),
+        jsonb_build_object('id', 'movable',
+            'severity', CASE WHEN v_count > 1 AND v_fixed IS NOT NULL THEN 'error' ELSE 'ok' END,
+            'message', CASE WHEN v_count > 1 AND v_fixed IS NOT NULL
+                            THEN format('Fixed tables cannot be joined with others: %s.', v_fixed_numbers)
+                            WHEN v_count > 1 THEN 'Every table can be moved to join the others.'
+                            ELSE 'A single table need not move.' END,
+            'details', CASE WHEN v_count > 1 AND v_fixed IS NOT NULL THEN jsonb_build_object('fixedTables', v_fixed)
+                            ELSE '{}'::jsonb END),
+        v_adjacency,
+        jsonb_build_object('id', 'conflict',
+            'severity', CASE WHEN v_conflicts IS NULL THEN 'ok' ELSE 'error' END,
+            'message', CASE WHEN v_conflicts IS NULL THEN 'Every table is free for this booking''s time.'
+                            ELSE format('Taken for this booking''s time: %s.', v_conflict_numbers) END,
+            'details', jsonb_build_object('window', jsonb_build_object('start', lower(v_window), 'end', upper(v_window)),
+                                          'conflicts', coalesce(v_conflicts, '[]'))));
 END;
 $$;
 
