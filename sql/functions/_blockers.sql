@@ -5,8 +5,9 @@
 -- from their selections. The engine's conflict check and the floor-plan context both use this.
 -- Its plan is generic and cached per connection, so it must not depend on how many holds the
 -- statistics saw: planned while table_holds looked empty, it would scan every hold and every HELD
--- session on each call as the evening fills up. The api functions that reach it run with
--- enable_seqscan off, and the session lookup can only match the active-sessions index.
+-- session on each call as the evening fills up. So it runs with enable_seqscan off (as do the
+-- engine and the api functions that write holds), and the session lookup can only match the
+-- active-sessions index.
 CREATE OR REPLACE FUNCTION seating._blockers(
     p_restaurant_id uuid, p_booking_id uuid, p_window tstzrange, p_table_ids uuid[], p_session_id uuid)
 RETURNS TABLE (
@@ -16,6 +17,7 @@ LANGUAGE plpgsql
 STABLE
 ROWS 4
 SET search_path = ''
+SET enable_seqscan = off -- whichever caller plans it first, the cached plan uses the indexes
 SET plan_cache_mode = force_generic_plan
 AS $$
 BEGIN

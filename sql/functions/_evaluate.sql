@@ -13,6 +13,7 @@ RETURNS jsonb
 LANGUAGE plpgsql
 STABLE
 SET search_path = ''
+SET enable_seqscan = off -- whichever caller plans it first, the cached plan uses the indexes
 SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE

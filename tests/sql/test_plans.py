@@ -1,0 +1,31 @@
+"""Plans are generic and cached per connection: made while the statistics said there were no
+holds (the start of an evening), they must still find a booking's blockers by index, not by
+reading every hold and every HELD session of the chain on each call."""
+
+from tests.support import call, hold
+
+
+def test_blocker_lookups_stay_on_indexes_when_planned_before_any_hold(conn, floor):
+    hana, hugo = floor.staff["Hana Host"], floor.staff["Hugo Host"]
+    booking = floor.booking(party_size=2)
+    conn.execute("ANALYZE seating.table_holds")
+    conn.execute("ANALYZE seating.manual_assignment_sessions")
+    plans: list[str] = []
+    conn.add_notice_handler(lambda diagnostic: plans.append(diagnostic.message_primary or ""))
+    conn.execute("LOAD 'auto_explain'")
+    for setting in ("auto_explain.log_min_duration = 0", "auto_explain.log_nested_statements = on",
+                    "client_min_messages = log"):
+        conn.execute(f"SET {setting}")
+
+    # The floor-plan context plans the shared blocker lookup first, then the hold path reuses it.
+    call(conn, "get_assignment_context", hana, booking)
+    hold(conn, hugo, floor.booking(), floor.ids("T3"))
+    result = hold(conn, hana, booking, floor.ids("T3"))
+
+    assert result["status"] == "PROPOSED"  # the plans ran, and found Hugo's hold
+    blocker_plans = [p for p in plans if "WITH ledger AS" in p]
+    assert len(blocker_plans) >= 3
+    for plan in blocker_plans:
+        assert "Seq Scan on table_holds" not in plan
+        assert "Seq Scan on manual_assignment_sessions" not in plan
+        assert "manual_assignment_sessions_held_expiry_idx" not in plan
