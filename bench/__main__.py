@@ -157,13 +157,14 @@ def sql_level(report: Report, seating: str, tpcb: str, sizes: Sizes) -> dict:
                                          " ON s.id = h.session_id WHERE s.status = 'CONFIRMED'").fetchone()[0]
             rounds.append({"tpcb": base["tps"], "hold": hold["tps"], "confirm": confirm["tps"],
                            "confirmed": confirmed, "expected": (prepared // clients) * clients})
+        hold_ratios = [r["hold"] / r["tpcb"] for r in rounds]
+        confirm_ratios = [r["confirm"] / r["tpcb"] for r in rounds]
         result = {key: statistics.median(r[key] for r in rounds) for key in ("tpcb", "hold", "confirm")}
-        result["hold_ratio"] = statistics.median(r["hold"] / r["tpcb"] for r in rounds)
-        result["confirm_ratio"] = statistics.median(r["confirm"] / r["tpcb"] for r in rounds)
+        result["hold_ratio"] = statistics.median(hold_ratios)
+        result["confirm_ratio"] = statistics.median(confirm_ratios)
         results[clients] = result
-        rows.append([clients, fmt(result["tpcb"], 0), fmt(result["hold"], 0),
-                     spread([r["hold"] / r["tpcb"] for r in rounds]), fmt(result["confirm"], 0),
-                     spread([r["confirm"] / r["tpcb"] for r in rounds]),
+        rows.append([clients, fmt(result["tpcb"], 0), fmt(result["hold"], 0), spread(hold_ratios),
+                     fmt(result["confirm"], 0), spread(confirm_ratios),
                      f"{sum(r['confirmed'] for r in rounds)}/{sum(r['expected'] for r in rounds)}"])
     report.table(["clients", "tpcb-like tps", "create_session_hold /s", "× tpcb", "confirm_session /s", "× tpcb",
                   "sessions confirmed"], rows)

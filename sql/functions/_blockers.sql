@@ -6,8 +6,8 @@
 -- Its plan is generic and cached per connection, so it must not depend on how many holds the
 -- statistics saw: planned while table_holds looked empty, it would scan every hold and every HELD
 -- session on each call as the evening fills up. So it runs with enable_seqscan off (as do the
--- engine and the api functions that write holds), and the session lookup can only match the
--- active-sessions index.
+-- engine, the helper that releases a session's hold and the api functions that write holds), and
+-- the session lookup can only match the active-sessions index.
 CREATE OR REPLACE FUNCTION seating._blockers(
     p_restaurant_id uuid, p_booking_id uuid, p_window tstzrange, p_table_ids uuid[], p_session_id uuid)
 RETURNS TABLE (

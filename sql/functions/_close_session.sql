@@ -6,6 +6,7 @@ RETURNS seating.manual_assignment_sessions
 LANGUAGE plpgsql
 VOLATILE
 SET search_path = ''
+SET enable_seqscan = off -- whichever caller plans it first (the sweeper, a trigger), the hold is found by index
 AS $$
 DECLARE
     v_session seating.manual_assignment_sessions;

@@ -5,7 +5,6 @@ LANGUAGE plpgsql
 STABLE
 SECURITY DEFINER -- the app role has no table privileges: the api functions are its only door
 SET search_path = ''
-SET enable_seqscan = off -- key lookups only: see seating._blockers on plans cached while holds were few
 AS $$
 DECLARE
     v_ids uuid[] := seating._selection_ids(p_table_ids);

@@ -2,7 +2,7 @@
 holds (the start of an evening), they must still find a booking's blockers by index, not by
 reading every hold and every HELD session of the chain on each call."""
 
-from tests.support import call, hold
+from tests.support import call, expire_hold, hold
 
 
 def test_blocker_lookups_stay_on_indexes_when_planned_before_any_hold(conn, floor):
@@ -19,8 +19,11 @@ def test_blocker_lookups_stay_on_indexes_when_planned_before_any_hold(conn, floo
 
     # The floor-plan context plans the shared blocker lookup first, then the hold path reuses it.
     call(conn, "get_assignment_context", hana, booking)
-    hold(conn, hugo, floor.booking(), floor.ids("T3"))
+    hugos = hold(conn, hugo, floor.booking(), floor.ids("T3"))
     result = hold(conn, hana, booking, floor.ids("T3"))
+    # The sweeper, which sets nothing of its own, is the first to release a hold.
+    expire_hold(conn, hugos["id"])
+    assert conn.execute("SELECT api.expire_sessions()").fetchone()[0] == 1
 
     assert result["status"] == "PROPOSED"  # the plans ran, and found Hugo's hold
     blocker_plans = [p for p in plans if "WITH ledger AS" in p]
@@ -29,3 +32,7 @@ def test_blocker_lookups_stay_on_indexes_when_planned_before_any_hold(conn, floo
         assert "Seq Scan on table_holds" not in plan
         assert "Seq Scan on manual_assignment_sessions" not in plan
         assert "manual_assignment_sessions_held_expiry_idx" not in plan
+    release_plans = [p for p in plans if "DELETE FROM seating.table_holds" in p]
+    assert release_plans
+    for plan in release_plans:
+        assert "Seq Scan on table_holds" not in plan
