@@ -7,7 +7,9 @@ CREATE SCHEMA IF NOT EXISTS bench;
 
 CREATE OR REPLACE FUNCTION bench.uuid(p_kind integer, p_n bigint) RETURNS uuid
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT overlay(overlay(md5(p_kind || ':' || p_n) PLACING '4' FROM 13) PLACING '8' FROM 17)::uuid $$;
+-- Explicit casts keep every call immutable, so the planner inlines it (integer || text is only
+-- stable); not inlined, each pgbench transaction would parse and plan it again per call.
+AS $$ SELECT overlay(overlay(md5(p_kind::text || ':' || p_n::text) PLACING '4' FROM 13) PLACING '8' FROM 17)::uuid $$;
 
 -- Restaurant r: uuid(1, r). Table t of r: uuid(2, r*1000 + t). Booking b of r: uuid(3, r*10000 + b).
 -- Host s (1..4) of r: uuid(4, r*10 + s). Zone of r: uuid(5, r).
