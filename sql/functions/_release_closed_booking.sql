@@ -10,9 +10,6 @@ AS $$
 DECLARE
     v_session seating.manual_assignment_sessions;
 BEGIN
-    IF NEW.status NOT IN ('completed', 'cancelled', 'no_show') OR OLD.status IN ('completed', 'cancelled', 'no_show') THEN
-        RETURN NULL;
-    END IF;
     -- The booking row is locked by this UPDATE; then sessions, then tables: the fixed order.
     PERFORM 1
        FROM (SELECT s.id FROM seating.manual_assignment_sessions AS s
@@ -42,5 +39,6 @@ REVOKE ALL ON FUNCTION seating._release_closed_booking() FROM PUBLIC;
 CREATE OR REPLACE TRIGGER bookings_release_tables_when_closed
     AFTER UPDATE OF status ON seating.bookings
     FOR EACH ROW
-    WHEN (NEW.status IS DISTINCT FROM OLD.status)
+    -- only when a booking closes: confirming or seating one does not even queue the trigger
+    WHEN (NEW.status IN ('completed', 'cancelled', 'no_show') AND OLD.status NOT IN ('completed', 'cancelled', 'no_show'))
     EXECUTE FUNCTION seating._release_closed_booking();
