@@ -20,7 +20,6 @@ DECLARE
     v_touched uuid[];
     v_window tstzrange;
     v_checks jsonb;
-    v_assigned boolean;
 BEGIN
     IF p_staff_id IS NULL THEN
         PERFORM seating._raise_error('INVALID_INPUT', 'A staff id is required.', jsonb_build_object('field', 'staffId'));
@@ -82,26 +81,21 @@ BEGIN
     END LOOP;
 
     v_window := seating._booking_window(v_booking.start_at, v_booking.end_at, v_restaurant.turnover_buffer_minutes);
-    DELETE FROM seating.table_holds AS h
-     WHERE h.restaurant_id = v_booking.restaurant_id AND h.session_id = v_session.id;
-    DELETE FROM seating.allocations AS a
-     WHERE a.restaurant_id = v_booking.restaurant_id AND a.booking_id = v_booking.id AND a.kind = 'assignment';
-    PERFORM seating._purge_expired_holds(v_booking.restaurant_id, v_ids);
-    -- DO NOTHING skips a row the EXCLUDE constraint refuses: someone wrote the ledger without
-    -- taking the table locks. The constraint has the last word; the error undoes everything.
-    WITH taken AS (
+    BEGIN
+        DELETE FROM seating.table_holds AS h
+         WHERE h.restaurant_id = v_booking.restaurant_id AND h.session_id = v_session.id;
+        DELETE FROM seating.allocations AS a
+         WHERE a.restaurant_id = v_booking.restaurant_id AND a.booking_id = v_booking.id AND a.kind = 'assignment';
+        PERFORM seating._purge_expired_holds(v_booking.restaurant_id, v_ids);
         INSERT INTO seating.allocations (restaurant_id, table_id, booking_id, kind, during)
         SELECT v_booking.restaurant_id, u.id, v_booking.id, 'assignment', v_window
-          FROM unnest(v_ids) AS u (id)
-        ON CONFLICT DO NOTHING
-        RETURNING 1
-    )
-    SELECT count(*) = cardinality(v_ids) INTO v_assigned FROM taken;
-    IF NOT v_assigned THEN
+          FROM unnest(v_ids) AS u (id);
+    EXCEPTION WHEN exclusion_violation THEN
+        -- Someone wrote the ledger without taking the table locks; the EXCLUDE constraint won.
         PERFORM seating._raise_error('VALIDATION_FAILED', 'The held tables were taken by a concurrent change.',
             jsonb_build_object('sessionId', v_session.id,
                                'checks', seating._evaluate(v_booking, v_restaurant, v_ids, v_session.require_adjacency, v_session.id)));
-    END IF;
+    END;
 
     DELETE FROM seating.booking_table_assignments AS bta
      WHERE bta.restaurant_id = v_booking.restaurant_id AND bta.booking_id = v_booking.id;

@@ -102,48 +102,42 @@ BEGIN
     END IF;
 
     IF v_passes THEN
-        PERFORM seating._purge_expired_holds(v_booking.restaurant_id, v_ids);
+        BEGIN
+            PERFORM seating._purge_expired_holds(v_booking.restaurant_id, v_ids);
 
-        INSERT INTO seating.table_holds (restaurant_id, session_id, booking_id, expires_at)
-        VALUES (v_booking.restaurant_id, v_session.id, v_booking.id, v_expires_at)
-        ON CONFLICT (restaurant_id, session_id) DO UPDATE SET expires_at = excluded.expires_at
-        RETURNING id INTO v_hold_id;
+            INSERT INTO seating.table_holds (restaurant_id, session_id, booking_id, expires_at)
+            VALUES (v_booking.restaurant_id, v_session.id, v_booking.id, v_expires_at)
+            ON CONFLICT (restaurant_id, session_id) DO UPDATE SET expires_at = excluded.expires_at
+            RETURNING id INTO v_hold_id;
 
-        -- Swap in place: kept tables keep their rows, dropped ones are released, new ones taken.
-        DELETE FROM seating.allocations AS a
-         WHERE a.restaurant_id = v_booking.restaurant_id AND a.hold_id = v_hold_id
-           AND (NOT a.table_id = ANY (v_ids) OR a.during <> v_window);
-        -- A table the booking's own assignment already covers needs no hold row (the assignment
-        -- keeps it; a second row would collide with it in the EXCLUDE constraint). DO NOTHING
-        -- skips a row the EXCLUDE constraint refuses: someone wrote the ledger without taking the
-        -- table locks (e.g. a DBA moving a maintenance block). The constraint has the last word,
-        -- and a skipped row means the selection lost: no subtransaction needed to find that out.
-        WITH wanted AS (
-            SELECT u.id FROM unnest(v_ids) AS u (id)
+            -- Swap in place: kept tables keep their rows, dropped ones are released, new ones taken.
+            DELETE FROM seating.allocations AS a
+             WHERE a.restaurant_id = v_booking.restaurant_id AND a.hold_id = v_hold_id
+               AND (NOT a.table_id = ANY (v_ids) OR a.during <> v_window);
+            -- A table the booking's own assignment already covers needs no hold row (the
+            -- assignment keeps it; a second row would collide with it in the EXCLUDE constraint).
+            INSERT INTO seating.allocations (restaurant_id, table_id, booking_id, kind, during, hold_id)
+            SELECT v_booking.restaurant_id, u.id, v_booking.id, 'hold', v_window, v_hold_id
+              FROM unnest(v_ids) AS u (id)
              WHERE NOT EXISTS (SELECT FROM seating.allocations AS a
                                 WHERE a.table_id = u.id AND upper(a.during) > lower(v_window)
                                   AND (a.restaurant_id = v_booking.restaurant_id) IS TRUE  -- see seating._blockers
                                   AND (a.during && v_window) IS TRUE
-                                  AND (a.hold_id = v_hold_id OR (a.kind = 'assignment' AND a.booking_id = v_booking.id)))
-        ), taken AS (
-            INSERT INTO seating.allocations (restaurant_id, table_id, booking_id, kind, during, hold_id)
-            SELECT v_booking.restaurant_id, w.id, v_booking.id, 'hold', v_window, v_hold_id FROM wanted AS w
-            ON CONFLICT DO NOTHING
-            RETURNING 1
-        )
-        SELECT (SELECT count(*) FROM wanted) = (SELECT count(*) FROM taken) INTO v_passes;
-
-        IF NOT v_passes THEN
-            -- Report what won: the session is PROPOSED again, and its hold is released below.
+                                  AND (a.hold_id = v_hold_id OR (a.kind = 'assignment' AND a.booking_id = v_booking.id)));
+        EXCEPTION WHEN exclusion_violation THEN
+            -- Someone wrote the ledger without taking the table locks (e.g. a DBA moving a
+            -- maintenance block). The EXCLUDE constraint had the last word; report what won. The
+            -- session is PROPOSED again, and a hold it had before is released below.
+            v_passes := false;
             v_checks := seating._evaluate(v_booking, v_restaurant, v_ids, p_require_adjacency, v_session.id);
             UPDATE seating.manual_assignment_sessions AS s
                SET status = 'PROPOSED', checks = v_checks, hold_expires_at = NULL, first_held_at = v_held_since
              WHERE s.restaurant_id = v_session.restaurant_id AND s.id = v_session.id
             RETURNING s.* INTO v_session;
-        END IF;
+        END;
     END IF;
 
-    IF NOT v_passes AND (v_hold_id IS NOT NULL OR v_from_status = 'HELD') THEN  -- only a HELD session has a hold
+    IF NOT v_passes AND v_from_status = 'HELD' THEN  -- only a HELD session has a hold
         DELETE FROM seating.table_holds AS h
          WHERE h.restaurant_id = v_booking.restaurant_id AND h.session_id = v_session.id;
     END IF;
