@@ -4,8 +4,9 @@
 -- must not count as a conflict (null: none). Callers pass the booking and its restaurant as they
 -- already read them, and the table ids de-duplicated (seating._selection_ids).
 -- It runs on every hold and confirm, so it reads what it needs in as few queries as it can (the
--- tables, the adjacency walk when several are joined, the blockers) and builds the nine checks
--- in one expression.
+-- tables, the adjacency walk when several are joined, the blockers), walks the rows in loops of
+-- plain expressions (a query of ordered aggregates costs more to set up on every call than a
+-- few rows cost to walk) and builds the nine checks in one expression.
 CREATE OR REPLACE FUNCTION seating._evaluate(
     p_booking seating.bookings, p_restaurant seating.restaurants, p_table_ids uuid[],
     p_require_adjacency boolean, p_session_id uuid)
@@ -24,8 +25,11 @@ DECLARE
     v_closed boolean := p_booking.status IN ('completed', 'cancelled', 'no_show');
     v_required boolean := coalesce(p_require_adjacency, true);
     v_window tstzrange;
+    v_table record;
+    v_blocker record;
     v_unknown jsonb;
-    v_total integer;
+    v_total integer := 0;
+    v_zones uuid[] := '{}';
     v_zone_ids jsonb;
     v_inactive jsonb;
     v_inactive_numbers text;
@@ -42,28 +46,48 @@ DECLARE
     v_hubs jsonb;
     v_conflicts jsonb;
     v_conflict_numbers text;
+    v_last_number text;
 BEGIN
-    SELECT jsonb_agg(u.id ORDER BY u.id) FILTER (WHERE t.id IS NULL),
-           sum(t.capacity),
-           jsonb_agg(DISTINCT t.zone_id) FILTER (WHERE t.id IS NOT NULL),
-           jsonb_agg(jsonb_build_object('tableId', t.id, 'tableNumber', t.table_number) ORDER BY t.table_number)
-               FILTER (WHERE NOT t.active),
-           string_agg(t.table_number, ', ' ORDER BY t.table_number) FILTER (WHERE NOT t.active),
-           jsonb_agg(jsonb_build_object('tableId', t.id, 'tableNumber', t.table_number) ORDER BY t.table_number)
-               FILTER (WHERE t.mobility = 'fixed'),
-           string_agg(t.table_number, ', ' ORDER BY t.table_number) FILTER (WHERE t.mobility = 'fixed'),
-           -- a single table's own limits (party_limits looks at them only then)
-           (array_agg(t.id))[1], (array_agg(t.table_number))[1],
-           (array_agg(t.min_party_size))[1], (array_agg(t.max_party_size))[1]
-      INTO v_unknown, v_total, v_zone_ids, v_inactive, v_inactive_numbers, v_fixed, v_fixed_numbers,
-           v_single_id, v_single_number, v_single_min, v_single_max
-      FROM unnest(v_ids) AS u (id)
-      LEFT JOIN seating.table_inventory AS t ON t.restaurant_id = v_booking.restaurant_id AND t.id = u.id;
+    -- One pass over the selected tables in table-number order (ids that are not the restaurant's
+    -- tables last, by id).
+    FOR v_table IN
+        SELECT u.id AS selected_id, t.id, t.table_number, t.capacity, t.zone_id, t.active, t.mobility,
+               t.min_party_size, t.max_party_size
+          FROM unnest(v_ids) AS u (id)
+          LEFT JOIN seating.table_inventory AS t ON t.restaurant_id = v_booking.restaurant_id AND t.id = u.id
+         ORDER BY t.table_number, u.id
+    LOOP
+        IF v_table.id IS NULL THEN
+            v_unknown := coalesce(v_unknown, '[]') || to_jsonb(v_table.selected_id);
+            CONTINUE;
+        END IF;
+        v_total := v_total + v_table.capacity;
+        IF NOT v_table.zone_id = ANY (v_zones) THEN
+            v_zones := v_zones || v_table.zone_id;
+        END IF;
+        IF NOT v_table.active THEN
+            v_inactive := coalesce(v_inactive, '[]') || jsonb_build_object('tableId', v_table.id, 'tableNumber', v_table.table_number);
+            v_inactive_numbers := concat_ws(', ', v_inactive_numbers, v_table.table_number);
+        END IF;
+        IF v_table.mobility = 'fixed' THEN
+            v_fixed := coalesce(v_fixed, '[]') || jsonb_build_object('tableId', v_table.id, 'tableNumber', v_table.table_number);
+            v_fixed_numbers := concat_ws(', ', v_fixed_numbers, v_table.table_number);
+        END IF;
+        -- a single table's own limits (party_limits looks at them only then)
+        v_single_id := v_table.id;
+        v_single_number := v_table.table_number;
+        v_single_min := v_table.min_party_size;
+        v_single_max := v_table.max_party_size;
+    END LOOP;
     IF v_unknown IS NOT NULL THEN
         PERFORM seating._raise_error('UNKNOWN_TABLES',
             format('%s of the selected tables do not belong to the booking''s restaurant.', jsonb_array_length(v_unknown)),
             jsonb_build_object('tableIds', v_unknown, 'restaurantId', v_booking.restaurant_id));
     END IF;
+    -- the zones as a set, sorted by id (a query only when the tables span several)
+    v_zone_ids := CASE WHEN cardinality(v_zones) > 1
+                       THEN (SELECT jsonb_agg(z.id ORDER BY z.id) FROM unnest(v_zones) AS z (id))
+                       ELSE to_jsonb(v_zones) END;
     v_slack := v_total - v_booking.party_size;
     v_window := seating._booking_window(v_booking.start_at, v_booking.end_at, v_restaurant.turnover_buffer_minutes);
 
@@ -129,22 +153,27 @@ BEGIN
             'details', jsonb_build_object('mode', 'hub', 'required', true, 'hubTableIds', coalesce(v_hubs, '[]')));
     END IF;
 
-    -- 9. conflict
-    SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
-               'tableId', k.table_id,
-               'tableNumber', k.table_number,
-               'kind', k.kind,
-               'window', jsonb_build_object('start', lower(k.during), 'end', upper(k.during)),
-               'bookingId', k.booking_id,
-               'guestName', k.guest_name,
-               'heldBy', k.held_by,
-               'heldByName', k.held_by_name,
-               'holdExpiresAt', k.hold_expires_at,
-               'note', k.note))
-             ORDER BY k.table_number, lower(k.during)),
-           string_agg(DISTINCT k.table_number, ', ' ORDER BY k.table_number)
-      INTO v_conflicts, v_conflict_numbers
-      FROM seating._blockers(v_booking.restaurant_id, v_booking.id, v_window, v_ids, p_session_id) AS k;
+    -- 9. conflict: whoever blocks the tables, by table and time.
+    FOR v_blocker IN
+        SELECT k.* FROM seating._blockers(v_booking.restaurant_id, v_booking.id, v_window, v_ids, p_session_id) AS k
+         ORDER BY k.table_number, lower(k.during)
+    LOOP
+        v_conflicts := coalesce(v_conflicts, '[]') || jsonb_strip_nulls(jsonb_build_object(
+            'tableId', v_blocker.table_id,
+            'tableNumber', v_blocker.table_number,
+            'kind', v_blocker.kind,
+            'window', jsonb_build_object('start', lower(v_blocker.during), 'end', upper(v_blocker.during)),
+            'bookingId', v_blocker.booking_id,
+            'guestName', v_blocker.guest_name,
+            'heldBy', v_blocker.held_by,
+            'heldByName', v_blocker.held_by_name,
+            'holdExpiresAt', v_blocker.hold_expires_at,
+            'note', v_blocker.note));
+        IF v_blocker.table_number IS DISTINCT FROM v_last_number THEN
+            v_conflict_numbers := concat_ws(', ', v_conflict_numbers, v_blocker.table_number);
+            v_last_number := v_blocker.table_number;
+        END IF;
+    END LOOP;
 
     -- The nine checks, in order: {id, severity (ok | warning | error), message, details}.
     RETURN jsonb_build_array(
