@@ -1,9 +1,12 @@
 """A smoke run of every benchmark script with tiny sizes (the real run is `make bench`)."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from app import migrations
 from tests.conftest import SERVER
@@ -21,3 +24,30 @@ def test_benchmarks_run_end_to_end(tmp_path):
     for section in ("## 1. SQL level", "## 2. HTTP level", "## 3. Contention", "## 4. Growth", "## 5. Round trips"):
         assert section in report
     assert "No double booking: met; zero 5xx: met; zero deadlocks: met." in report
+
+
+# The engine's window helper, made heavier: every hold and confirm calls it.
+HEAVIER_WINDOW = """
+CREATE OR REPLACE FUNCTION seating._booking_window(p_start_at timestamptz, p_end_at timestamptz, p_turnover_buffer_minutes integer)
+RETURNS tstzrange LANGUAGE plpgsql IMMUTABLE SET search_path = '' AS $$
+BEGIN
+    PERFORM count(*) FROM generate_series(1, 20000);
+    RETURN tstzrange(p_start_at, p_end_at + make_interval(mins => p_turnover_buffer_minutes), '[)');
+END;
+$$;
+"""
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="instruction counts need valgrind (.ci/run installs it)")
+def test_instruction_counts_tell_a_heavier_function_apart(tmp_path):
+    heavier = tmp_path / "heavier.sql"
+    heavier.write_text(HEAVIER_WINDOW)
+    done = subprocess.run([sys.executable, "-m", "bench.instructions", "--smoke", "--b", str(heavier)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    rows = {cells[0]: cells[1:] for line in done.stdout.splitlines() if len(cells := line.split(" | ")) > 1}
+    assert float(rows["tpcb-like (reference, scale 1)"][0]) > 0
+    for workload in ("create_session_hold", "confirm_session", "hold + confirm"):
+        a, b, ratio = (float(cell) for cell in rows[workload])
+        assert b > 1.2 * a > 0, (workload, a, b)
+        assert ratio == pytest.approx(b / a, abs=0.001)
