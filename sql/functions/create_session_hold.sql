@@ -142,11 +142,14 @@ BEGIN
          WHERE h.restaurant_id = v_booking.restaurant_id AND h.session_id = v_session.id;
     END IF;
 
+    -- No failing check to name is possible: the EXCLUDE constraint refused a ledger row that its
+    -- owner deleted before the re-evaluation could see it.
     v_reason := CASE
         WHEN v_passes THEN 'selection held'
-        ELSE 'selection failed: ' || (SELECT string_agg(e ->> 'id', ', ')
-                                        FROM jsonb_array_elements(v_checks) AS e
-                                       WHERE e ->> 'severity' = 'error') END;
+        ELSE 'selection failed: ' || coalesce((SELECT string_agg(e ->> 'id', ', ')
+                                                 FROM jsonb_array_elements(v_checks) AS e
+                                                WHERE e ->> 'severity' = 'error'),
+                                               'the tables were taken by a concurrent change') END;
     IF v_from_status IS DISTINCT FROM v_session.status THEN
         PERFORM seating._record_transition(v_session.restaurant_id, v_session.id, v_from_status, v_session.status,
             p_staff_id, v_reason);
