@@ -18,20 +18,44 @@ STABLE
 ROWS 4
 SET search_path = ''
 SET enable_seqscan = off -- whichever caller plans it first, the cached plan uses the indexes
+SET enable_bitmapscan = off -- and table_id = ANY (...) can only be a btree lookup (see below)
 SET plan_cache_mode = force_generic_plan
 AS $$
 BEGIN
+    -- Most selections are free of blockers, and the query that names them has some twenty plan
+    -- nodes to set up on every call. A probe with a handful says when there can be none: no
+    -- ledger row on the tables but the booking's own assignment and this session's own hold,
+    -- and no other HELD session of the booking. (It may answer "maybe" for an expired hold; the
+    -- query below decides.)
+    IF NOT EXISTS (SELECT FROM seating.allocations AS a  -- the same lookup as the ledger part below
+                    WHERE a.table_id = ANY (p_table_ids) AND upper(a.during) > lower(p_window)
+                      AND (a.restaurant_id = p_restaurant_id) IS TRUE
+                      AND (a.during && p_window) IS TRUE
+                      AND NOT (a.kind = 'assignment' AND a.booking_id = p_booking_id)
+                      AND (a.hold_id IS NULL
+                           OR a.hold_id IS DISTINCT FROM (SELECT h.id FROM seating.table_holds AS h
+                                                           WHERE h.restaurant_id = p_restaurant_id
+                                                             AND h.session_id = p_session_id)))
+       AND NOT EXISTS (SELECT FROM seating.manual_assignment_sessions AS s
+                        WHERE s.restaurant_id = p_restaurant_id AND s.booking_id = p_booking_id
+                          AND s.status IN ('PROPOSED', 'HELD') AND (s.status = 'HELD') IS TRUE
+                          AND s.id IS DISTINCT FROM p_session_id) THEN
+        RETURN;
+    END IF;
+
     RETURN QUERY
     WITH ledger AS (
         SELECT a.table_id, a.kind, a.during, a.booking_id, a.note, a.hold_id
-          FROM unnest(p_table_ids) AS u (id)
-          JOIN seating.allocations AS a
-            ON a.table_id = u.id AND upper(a.during) > lower(p_window)
-           -- IS TRUE leaves these out of index matching, so the planner takes
-           -- allocations_table_time_idx rather than the slow GiST index of the EXCLUDE constraint.
+          FROM seating.allocations AS a
+         -- table_id = ANY, with bitmap scans off, leaves one plan: a lookup of these tables in
+         -- allocations_table_time_idx (a join with unnest() could be planned the other way round,
+         -- reading every allocation after the window's start; a bitmap scan could take the slow
+         -- GiST index of the EXCLUDE constraint). IS TRUE keeps the other columns out of index
+         -- matching for the same reason.
+         WHERE a.table_id = ANY (p_table_ids) AND upper(a.during) > lower(p_window)
            AND (a.restaurant_id = p_restaurant_id) IS TRUE
            AND (a.during && p_window) IS TRUE
-         WHERE NOT (a.kind = 'assignment' AND a.booking_id = p_booking_id)
+           AND NOT (a.kind = 'assignment' AND a.booking_id = p_booking_id)
         UNION
         SELECT u.id, 'hold', p_window, h.booking_id, NULL, h.id
           FROM seating.manual_assignment_sessions AS s
