@@ -9,7 +9,7 @@ import sys
 
 import psycopg
 
-from app import db, migrations, pgserver
+from app import db, listener, migrations, pgserver
 from app.settings import SQL_DIR, Settings
 
 DEMO_BOOKING = "d0000000-0000-4000-8000-000000000302"  # Alan Turing, party of 4, in sql/demo.sql
@@ -70,14 +70,15 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     if args.workers <= 1:
         uvicorn.Server(config).run()
         return
-    # uvicorn binds its multi-worker socket without IPPROTO_TCP, so asyncio never sets TCP_NODELAY
-    # on the accepted connections and every response stalls ~40 ms on delayed ACKs. Bind it here.
-    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((args.host, args.port))
-    print(f"serving on http://{args.host}:{args.port} with {args.workers} workers", flush=True)
-    Multiprocess(config, sockets=[sock]).run()
+    # The port is bound here first: a clear error if it is taken, and port 0 picks one port for all.
+    # Where SO_REUSEPORT exists this socket only holds the port: each worker listens on one of its
+    # own (listener.WorkerListener). Elsewhere the workers share it.
+    reserved = listener.tcp_socket(args.host, args.port)
+    port = reserved.getsockname()[1]
+    shared = listener.WorkerListener(args.host, port) if hasattr(socket, "SO_REUSEPORT") else reserved
+    print(f"serving on http://{args.host}:{port} with {args.workers} workers", flush=True)
+    Multiprocess(config, sockets=[shared]).run()
+
 
 
 def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:

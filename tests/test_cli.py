@@ -1,9 +1,15 @@
-"""The operator CLI (python -m app): migrate, demo, token issue, sweep."""
+"""The operator CLI (python -m app): migrate, demo, token issue, sweep, serve."""
 
 import os
+import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
+
+import psutil
 
 from tests.support import expire_hold
 
@@ -57,3 +63,53 @@ def test_commands_without_database_url_explain_themselves():
     done = subprocess.run([sys.executable, "-m", "app", "migrate"], cwd=ROOT, capture_output=True, text=True,
                           env={k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, timeout=60)
     assert done.returncode != 0 and "DATABASE_URL is not set" in done.stderr
+
+
+def listening_sockets(pid: int, port: int) -> set[int]:
+    """Inodes of the TCP sockets that process pid listens on at port (Linux /proc)."""
+    listening = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                listening.add(int(fields[9]))
+    links = (os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    return listening & {int(link[len("socket:["):-1]) for link in links if link.startswith("socket:[")}
+
+
+def test_serve_spreads_keep_alive_connections_over_its_workers(db_url):
+    """Hosts' devices (or a proxy) open their keep-alive connections in a burst; each worker must
+    get its share, not whichever woke first all of them."""
+    server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", "0",
+                               "--workers", "2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              text=True, env={**os.environ, "DATABASE_URL": db_url})
+    clients: list[socket.socket] = []
+    try:
+        port = int(re.search(r"http://127\.0\.0\.1:(\d+) with 2 workers", server.stdout.readline()).group(1))
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not come up"
+                time.sleep(0.2)
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(16)]
+        for client in clients:
+            client.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        for client in clients:
+            assert client.recv(4096).startswith(b"HTTP/1.1 200")
+        workers = [w for w in psutil.Process(server.pid).children() if listening_sockets(w.pid, port)]
+        # each worker listens on a socket of its own (SO_REUSEPORT), so the kernel, not a race
+        # between the workers' accept calls, decides where a connection goes
+        assert len(workers) == 2
+        assert not listening_sockets(workers[0].pid, port) & listening_sockets(workers[1].pid, port)
+        served = [sum(1 for c in w.net_connections(kind="tcp") if c.status == "ESTABLISHED" and c.laddr.port == port)
+                  for w in workers]
+        assert sum(served) == 16 and min(served) > 0, served
+    finally:
+        for client in clients:
+            client.close()
+        server.terminate()
+        server.wait(timeout=30)
