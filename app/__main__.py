@@ -75,10 +75,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     # own (listener.WorkerListener). Elsewhere the workers share it.
     reserved = listener.tcp_socket(args.host, args.port)
     port = reserved.getsockname()[1]
-    shared = listener.WorkerListener(args.host, port) if hasattr(socket, "SO_REUSEPORT") else reserved
+    listening = listener.WorkerListener(args.host, port) if hasattr(socket, "SO_REUSEPORT") else reserved
     print(f"serving on http://{args.host}:{port} with {args.workers} workers", flush=True)
-    Multiprocess(config, sockets=[shared]).run()
-
+    Multiprocess(config, sockets=[listening]).run()
 
 
 def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
