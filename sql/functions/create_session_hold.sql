@@ -142,8 +142,8 @@ BEGIN
          WHERE h.restaurant_id = v_booking.restaurant_id AND h.session_id = v_session.id;
     END IF;
 
-    -- No failing check to name is possible: the EXCLUDE constraint refused a ledger row that its
-    -- owner deleted before the re-evaluation could see it.
+    -- The re-evaluation may find no failing check to name: the EXCLUDE constraint refused a ledger
+    -- row that its owner deleted before the re-evaluation read the ledger.
     v_reason := CASE
         WHEN v_passes THEN 'selection held'
         ELSE 'selection failed: ' || coalesce((SELECT string_agg(e ->> 'id', ', ')
