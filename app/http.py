@@ -17,7 +17,6 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.params import FromPath, JSONBody, Parameter
-from psycopg_pool import AsyncConnectionPool
 
 from app import db, errors
 from app.errors import ApiError, unavailable
@@ -30,7 +29,6 @@ _BEARER = re.compile(r"Bearer[ ]+([A-Za-z0-9._~+/-]+=*)[ ]*", re.IGNORECASE)
 _UUID = r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
 
 Token = NamedDependency[str]
-Pool = NamedDependency[AsyncConnectionPool]
 SessionId = FromPath[Annotated[str, Parameter(pattern=_UUID, description="A session id (UUID).")]]
 BookingId = FromPath[Annotated[str, Parameter(pattern=_UUID, description="A booking id (UUID).")]]
 
@@ -56,14 +54,12 @@ async def provide_token(request: Request) -> str:
     return match.group(1)
 
 
-async def provide_pool(state: State) -> AsyncConnectionPool:
-    return state.pool
-
-
 class ManualAssignmentController(Controller):
     path = "/api/staff"
     tags = ["manual assignment"]
-    dependencies = {"token": Provide(provide_token), "pool": Provide(provide_pool)}
+    # One dependency: Litestar resolves two or more in a task group of their own, on every request.
+    # The pool comes from the app's state (a reserved argument, no dependency).
+    dependencies = {"token": Provide(provide_token)}
     security = [{"bearer": []}]
 
     @post("/manual/session", operation_id="createSessionHold", responses={
@@ -71,43 +67,43 @@ class ManualAssignmentController(Controller):
         201: ResponseSpec(data_container=Session, description="A session was started"),
         **_errors(403, 404, 422)})
     async def create_session_hold(self, data: JSONBody[HoldRequest], token: Token,
-                                  pool: Pool) -> Response[Session]:
+                                  state: State) -> Response[Session]:
         """Validate tables for a booking and hold them in one step: HELD when every check passes,
         else PROPOSED with the failing checks. Idempotent: the same tables refresh the same hold."""
-        row = await db.create_session_hold(pool, token, data.booking_id, data.table_ids, data.require_adjacency)
+        row = await db.create_session_hold(state.pool, token, data.booking_id, data.table_ids, data.require_adjacency)
         return Response(from_row(row, Session), status_code=201 if row["created"] else 200)
 
     @put("/manual/session/{session_id:str}/confirm", operation_id="confirmSession",
          responses=_errors(403, 404, 409))
-    async def confirm_session(self, session_id: SessionId, token: Token, pool: Pool) -> Session:
+    async def confirm_session(self, session_id: SessionId, token: Token, state: State) -> Session:
         """Turn the session's hold into the booking's assignment (replacing any previous one)."""
-        return from_row(await db.confirm_session(pool, token, UUID(session_id)), Session)
+        return from_row(await db.confirm_session(state.pool, token, UUID(session_id)), Session)
 
     @get("/manual/session/{session_id:str}", operation_id="getSession", responses=_errors(403, 404))
-    async def get_session(self, session_id: SessionId, token: Token, pool: Pool) -> Session:
+    async def get_session(self, session_id: SessionId, token: Token, state: State) -> Session:
         """Read a session; a hold past its expiry reads as EXPIRED."""
-        return from_row(await db.get_session(pool, token, UUID(session_id)), Session)
+        return from_row(await db.get_session(state.pool, token, UUID(session_id)), Session)
 
     @delete("/manual/session/{session_id:str}", operation_id="cancelSession", status_code=200,
             responses=_errors(403, 404, 409))
-    async def cancel_session(self, session_id: SessionId, token: Token, pool: Pool) -> Session:
+    async def cancel_session(self, session_id: SessionId, token: Token, state: State) -> Session:
         """Cancel the session and release its hold (creator, or a manager or owner)."""
-        return from_row(await db.cancel_session(pool, token, UUID(session_id)), Session)
+        return from_row(await db.cancel_session(state.pool, token, UUID(session_id)), Session)
 
     @get("/bookings/{booking_id:str}/assignment-context", operation_id="getAssignmentContext",
          responses=_errors(403, 404))
     async def get_assignment_context(self, booking_id: BookingId, token: Token,
-                                     pool: Pool) -> AssignmentContext:
+                                     state: State) -> AssignmentContext:
         """The floor plan for a booking: every table's state for its window, its current tables
         and the caller's active session."""
-        return from_row(await db.get_assignment_context(pool, token, UUID(booking_id)), AssignmentContext)
+        return from_row(await db.get_assignment_context(state.pool, token, UUID(booking_id)), AssignmentContext)
 
 
-@get("/health", operation_id="health", tags=["operations"], dependencies={"pool": Provide(provide_pool)},
+@get("/health", operation_id="health", tags=["operations"],
      responses={503: ResponseSpec(data_container=ErrorBody, description="UNAVAILABLE")})
-async def health(pool: Pool) -> Health:
+async def health(state: State) -> Health:
     """200 when the database is reachable and migrated."""
-    if not (await db.health(pool))["migrated"]:
+    if not (await db.health(state.pool))["migrated"]:
         raise unavailable("The database is reachable but not migrated: run `python -m app migrate`.")
     return Health(status="ok", database="reachable", migrated=True)
 
