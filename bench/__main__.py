@@ -7,7 +7,6 @@ PostgreSQL. Writes BENCHMARKS.md (or --out)."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import hashlib
 import math
 import os
@@ -242,7 +241,7 @@ def http_level(report: Report, seating: str, sizes: Sizes) -> dict:
             for _ in range(sizes.rounds):
                 sql_rates.append(pgbench(seating, clients, "-D", f"tables={sizes.tables}", "-f",
                                          str(HERE / "pgbench/assign.sql"), "-T", str(sizes.seconds))["tps"])
-                tally, elapsed = asyncio.run(loadgen.run("127.0.0.1", port, states, assign_scenario, sizes.seconds))
+                tally, elapsed = loadgen.drive("127.0.0.1", port, states, assign_scenario, sizes.seconds)
                 rates.append(tally.outcomes["assigned"] / elapsed)
                 for kind, values in tally.latencies.items():
                     latencies.setdefault(kind, []).extend(values)
@@ -305,7 +304,7 @@ def contention(report: Report, seating: str, sizes: Sizes) -> dict:
     try:
         states = [(tokens[c - 1], {"client": c, "booking": uuid_of(7, c), "tables": tables})
                   for c in range(1, sizes.arena_clients + 1)]
-        tally, elapsed = asyncio.run(loadgen.run("127.0.0.1", port, states, fight_scenario, sizes.seconds))
+        tally, elapsed = loadgen.drive("127.0.0.1", port, states, fight_scenario, sizes.seconds)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -1,14 +1,16 @@
-"""A small HTTP/1.1 load generator: keep-alive connections on asyncio streams, one per client,
-each running a scenario until a deadline. Cheap enough per request that, on the same machine,
-the server rather than the generator is what is measured."""
+"""A small HTTP/1.1 load generator: keep-alive connections on asyncio streams, one per client, each
+running a scenario until a deadline, on uvloop where it exists, with msgspec for JSON. Cheap per
+request (about 65 us of CPU here; pgbench, the SQL-level baseline, is C), because on the same
+machine every cycle it spends is taken from the server it measures."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+
+import msgspec
 
 
 @dataclass
@@ -43,7 +45,7 @@ class Connection:
         self.writer.close()
 
     async def request(self, kind: str, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
-        payload = json.dumps(body).encode() if body is not None else b""
+        payload = msgspec.json.encode(body) if body is not None else b""
         head = (f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\nAuthorization: Bearer {self.token}\r\n"
                 f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n")
         started = time.perf_counter()
@@ -57,7 +59,7 @@ class Connection:
                 length = int(value)
         data = await self.reader.readexactly(length) if length else b""
         self.tally.record(kind, status, time.perf_counter() - started)
-        return status, (json.loads(data) if data else {})
+        return status, (msgspec.json.decode(data) if data else {})
 
 
 async def run(host: str, port: int, clients: list[tuple[str, object]], scenario, seconds: float) -> tuple[Tally, float]:
@@ -74,3 +76,12 @@ async def run(host: str, port: int, clients: list[tuple[str, object]], scenario,
     for connection in connections:
         await connection.close()
     return tally, elapsed
+
+
+def drive(host: str, port: int, clients: list[tuple[str, object]], scenario, seconds: float) -> tuple[Tally, float]:
+    """run() to the end, on uvloop where it is installed."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(run(host, port, clients, scenario, seconds))
+    return uvloop.run(run(host, port, clients, scenario, seconds))
