@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -133,6 +134,7 @@ class Health(Struct):
     migrated: bool
 
 
+@functools.lru_cache(maxsize=256)  # column names are few and fixed; every response converts them
 def camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
