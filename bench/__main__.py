@@ -75,6 +75,14 @@ def recreate(server_url: str, dbname: str) -> str:
     return database_url(server_url, dbname)
 
 
+def build_chain(url: str, restaurants: int, tables: int, busy: bool = True) -> None:
+    """Migrate an empty database and fill it with the synthetic chain of bench/dataset.sql."""
+    migrations.migrate(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute((HERE / "dataset.sql").read_text())
+        conn.execute("SELECT bench.build(%s, %s, %s, %s)", (restaurants, tables, EVENING, busy))
+
+
 def pgbench(url: str, clients: int, *args: str) -> dict:
     """Run pgbench; returns tps and average latency (ms)."""
     command = [pgbench_binary(), "-n", "-M", "prepared", "-c", str(clients), "-j", str(min(clients, os.cpu_count() or 1)), *args, url]
@@ -337,10 +345,7 @@ def growth(report: Report, server_url: str, sizes: Sizes) -> dict:
                    "A restaurant chain with history: maintenance blocks on earlier days fill `allocations` to each"
                    f" size; then one client holds free tables of the evening for {sizes.seconds:g} s (pgbench).")
     url = recreate(server_url, "bench_growth")
-    migrations.migrate(url)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute((HERE / "dataset.sql").read_text())
-        conn.execute("SELECT bench.build(%s, %s, %s, false)", (sizes.restaurants, sizes.tables, EVENING))
+    build_chain(url, sizes.restaurants, sizes.tables, busy=False)
     rows, latencies = [], {}
     for target in sizes.growth_rows:
         with psycopg.connect(url, autocommit=True) as conn:
@@ -422,10 +427,7 @@ def main() -> None:
     environment(report, server_url, sizes, args.smoke)
 
     seating = recreate(server_url, "bench_seating")
-    migrations.migrate(seating)
-    with psycopg.connect(seating, autocommit=True) as conn:
-        conn.execute((HERE / "dataset.sql").read_text())
-        conn.execute("SELECT bench.build(%s, %s, %s)", (sizes.restaurants, sizes.tables, EVENING))
+    build_chain(seating, sizes.restaurants, sizes.tables)
     tpcb = recreate(server_url, "bench_tpcb")
     subprocess.run([pgbench_binary(), "-i", "-q", "-s", str(sizes.tpcb_scale), tpcb], check=True, capture_output=True)
 

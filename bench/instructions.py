@@ -28,8 +28,7 @@ from pathlib import Path
 
 import psycopg
 
-from app import migrations
-from bench.__main__ import EVENING, HERE, free_port
+from bench.__main__ import HERE, build_chain, free_port
 
 
 @dataclass(frozen=True)
@@ -167,10 +166,8 @@ def create_database(server: Server, dbname: str) -> str:
 
 def build(server: Server, dbname: str, sizes: Sizes, extra_sql: list[Path]) -> None:
     url = create_database(server, dbname)
-    migrations.migrate(url)
+    build_chain(url, sizes.restaurants, sizes.tables)
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute((HERE / "dataset.sql").read_text())
-        conn.execute("SELECT bench.build(%s, %s, %s)", (sizes.restaurants, sizes.tables, EVENING))
         for path in extra_sql:
             conn.execute(path.read_text())
         conn.execute("VACUUM ANALYZE")
