@@ -46,8 +46,12 @@ def test_instruction_counts_tell_a_heavier_function_apart(tmp_path):
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     rows = {cells[0]: cells[1:] for line in done.stdout.splitlines() if len(cells := line.split(" | ")) > 1}
-    assert float(rows["tpcb-like (reference, scale 1)"][0]) > 0
+    tpcb = float(rows["tpcb-like (reference, scale 1)"][0])
     for workload in ("create_session_hold", "confirm_session", "hold + confirm"):
         a, b, ratio = (float(cell) for cell in rows[workload])
-        assert b > 1.2 * a > 0, (workload, a, b)
+        # the backend counted is the one that made the calls (pgbench opens another one first, to
+        # look around): a call is more work than a tpcb-like transaction, even with the
+        # connection's start spread over the few calls of a smoke run
+        assert a > 1.5 * tpcb > 0, (workload, a, tpcb)
+        assert b > 1.2 * a, (workload, a, b)
         assert ratio == pytest.approx(b / a, abs=0.001)
