@@ -383,6 +383,37 @@ def round_trips(report: Report, http: dict) -> None:
     report.emit(f"The new flow takes {fmt(old / ours, 2)}× less wall-clock time per assignment for the host at the stand.")
 
 
+# --- 6. Work per call -----------------------------------------------------------------------
+
+
+def work_per_call(report: Report, smoke: bool) -> None:
+    """6. Instructions per call (bench/instructions.py): the one figure here that does not move
+    with the machine's other load."""
+    report.section("6. Work per call: backend instructions",
+                   "`python -m bench.instructions`: a private PostgreSQL under valgrind's callgrind, one pgbench"
+                   " client with a fixed seed, the instructions its backend executes per call (the connection's"
+                   " start spread over the calls). Unlike the rates above it repeats to about 0.1 %, so it shows"
+                   " what each call costs the server whatever else the machine is doing.")
+    if smoke:
+        report.emit("Not in a smoke run (tests/test_bench.py runs the script's own smoke test).")
+        return
+    if not shutil.which("valgrind"):
+        report.emit("Skipped: valgrind is not installed (Debian: `apt-get install valgrind`).")
+        return
+    from bench import instructions  # it imports this module
+
+    bindir = instructions.server_bindir(None)
+    version = subprocess.run([str(bindir / "postgres"), "--version"], capture_output=True, text=True).stdout.strip()
+    sizes = instructions.FULL
+    tpcb, results = instructions.measure(sizes, bindir, {"a": []})
+    report.emit(f"{version}; {sizes.restaurants} restaurants × {sizes.tables} tables; {sizes.calls} calls each;"
+                f" tpcb-like at scale {sizes.tpcb_scale}.")
+    report.emit("")
+    report.table(["workload", "M instructions per call", "× tpcb-like"],
+                 [["tpcb-like (reference)", f"{tpcb:.3f}", "1.0"]]
+                 + [[workload, f"{by_db['a']:.3f}", fmt(by_db["a"] / tpcb)] for workload, by_db in results.items()])
+
+
 # --- main -----------------------------------------------------------------------------------
 
 
@@ -436,6 +467,7 @@ def main() -> None:
     fight = contention(report, seating, sizes)
     growth(report, server_url, sizes)
     round_trips(report, http)
+    work_per_call(report, args.smoke)
 
     if not args.smoke:
         report.emit((HERE / "notes.md").read_text())

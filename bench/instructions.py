@@ -202,6 +202,24 @@ def count(server: Server, dbname: str, sizes: Sizes, args: list[str], needs_hold
     return max(server.backend_dump(pid) for pid in pids) / processed / 1e6
 
 
+def measure(sizes: Sizes, bindir: Path,
+            databases: dict[str, list[Path]]) -> tuple[float, dict[str, dict[str, float]]]:
+    """Millions of backend instructions per call: tpcb-like's, and each workload's on each database
+    (name -> SQL files applied on top of the chain)."""
+    with private_server(bindir) as server:
+        server.start(callgrind=False)
+        for dbname, extra_sql in databases.items():
+            build(server, dbname, sizes, extra_sql)
+        subprocess.run([str(bindir / "pgbench"), "-i", "-q", "-s", str(sizes.tpcb_scale), create_database(server, "tpcb")],
+                       check=True, capture_output=True)
+        server.stop()
+        server.start(callgrind=True)
+        tpcb = count(server, "tpcb", sizes, TPCB)
+        results = {workload: {dbname: count(server, dbname, sizes, *WORKLOADS[workload]) for dbname in databases}
+                   for workload in WORKLOADS}
+    return tpcb, results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.instructions", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -222,17 +240,7 @@ def main() -> None:
     version = subprocess.run([str(bindir / "postgres"), "--version"], capture_output=True, text=True).stdout.strip()
     databases = {"a": [], **({"b": args.b} if args.b else {})}
 
-    with private_server(bindir) as server:
-        server.start(callgrind=False)
-        for dbname, extra_sql in databases.items():
-            build(server, dbname, sizes, extra_sql)
-        subprocess.run([str(bindir / "pgbench"), "-i", "-q", "-s", str(sizes.tpcb_scale), create_database(server, "tpcb")],
-                       check=True, capture_output=True)
-        server.stop()
-        server.start(callgrind=True)
-        tpcb = count(server, "tpcb", sizes, TPCB)
-        results = {workload: {dbname: count(server, dbname, sizes, *WORKLOADS[workload]) for dbname in databases}
-                   for workload in WORKLOADS}
+    tpcb, results = measure(sizes, bindir, databases)
 
     print(f"{version}; {sizes.restaurants} restaurants x {sizes.tables} tables; {sizes.calls} calls per workload,"
           " one client; backend instructions per call, in millions")

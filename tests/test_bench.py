@@ -21,7 +21,8 @@ def test_benchmarks_run_end_to_end(tmp_path):
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     report = out.read_text()
-    for section in ("## 1. SQL level", "## 2. HTTP level", "## 3. Contention", "## 4. Growth", "## 5. Round trips"):
+    for section in ("## 1. SQL level", "## 2. HTTP level", "## 3. Contention", "## 4. Growth", "## 5. Round trips",
+                    "## 6. Work per call"):
         assert section in report
     assert "No double booking: met; zero 5xx: met; zero deadlocks: met." in report
 
