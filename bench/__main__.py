@@ -403,7 +403,7 @@ def work_per_call(report: Report, smoke: bool) -> None:
     from bench import instructions  # it imports this module
 
     bindir = instructions.server_bindir(None)
-    version = subprocess.run([str(bindir / "postgres"), "--version"], capture_output=True, text=True).stdout.strip()
+    version = instructions.server_version(bindir)
     sizes = instructions.FULL
     tpcb, results = instructions.measure(sizes, bindir, {"a": []})
     report.emit(f"{version}; {sizes.restaurants} restaurants × {sizes.tables} tables; {sizes.calls} calls each;"

@@ -70,6 +70,10 @@ def server_bindir(given: str | None) -> Path:
     return Path(POSTGRES_BIN_PATH)
 
 
+def server_version(bindir: Path) -> str:
+    return subprocess.run([str(bindir / "postgres"), "--version"], capture_output=True, text=True).stdout.strip()
+
+
 def server_user() -> pwd.struct_passwd | None:
     """PostgreSQL refuses to run as root: use an unprivileged user then."""
     if os.geteuid() != 0:
@@ -237,7 +241,7 @@ def main() -> None:
     if not shutil.which("valgrind"):
         raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
     bindir = server_bindir(args.bindir)
-    version = subprocess.run([str(bindir / "postgres"), "--version"], capture_output=True, text=True).stdout.strip()
+    version = server_version(bindir)
     databases = {"a": [], **({"b": args.b} if args.b else {})}
 
     tpcb, results = measure(sizes, bindir, databases)
