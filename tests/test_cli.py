@@ -95,6 +95,11 @@ def test_serve_spreads_keep_alive_connections_over_its_workers(db_url):
             except OSError:
                 assert time.monotonic() < deadline, "the server did not come up"
                 time.sleep(0.2)
+        # One worker answering is not both listening: the other may still be starting, and the
+        # connections would all go to the first (a race in the test, not in the server).
+        while len([w for w in psutil.Process(server.pid).children() if listening_sockets(w.pid, port)]) < 2:
+            assert time.monotonic() < deadline, "the second worker did not start listening"
+            time.sleep(0.1)
         clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(16)]
         for client in clients:
             client.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
