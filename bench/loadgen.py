@@ -1,7 +1,7 @@
 """A small HTTP/1.1 load generator: keep-alive connections on asyncio streams, one per client, each
-running a scenario until a deadline, on uvloop where it exists, with msgspec for JSON. Cheap per
-request (about 65 us of CPU here; pgbench, the SQL-level baseline, is C), because on the same
-machine every cycle it spends is taken from the server it measures."""
+running a scenario until a deadline, on uvloop where it exists, with msgspec for JSON. Kept cheap
+per request (pgbench, the SQL-level baseline, is C), because on the same machine every cycle it
+spends is taken from the server it measures; bench/notes.md has its cost per request."""
 
 from __future__ import annotations
 

@@ -77,6 +77,11 @@ def listening_sockets(pid: int, port: int) -> set[int]:
     return listening & {int(link[len("socket:["):-1]) for link in links if link.startswith("socket:[")}
 
 
+def listening_workers(server_pid: int, port: int) -> list[psutil.Process]:
+    """The server's child processes that listen on port."""
+    return [w for w in psutil.Process(server_pid).children() if listening_sockets(w.pid, port)]
+
+
 def test_serve_spreads_keep_alive_connections_over_its_workers(db_url):
     """Hosts' devices (or a proxy) open their keep-alive connections in a burst; each worker must
     get its share, not whichever woke first all of them."""
@@ -97,7 +102,7 @@ def test_serve_spreads_keep_alive_connections_over_its_workers(db_url):
                 time.sleep(0.2)
         # One worker answering is not both listening: the other may still be starting, and the
         # connections would all go to the first (a race in the test, not in the server).
-        while len([w for w in psutil.Process(server.pid).children() if listening_sockets(w.pid, port)]) < 2:
+        while len(listening_workers(server.pid, port)) < 2:
             assert time.monotonic() < deadline, "the second worker did not start listening"
             time.sleep(0.1)
         clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(16)]
@@ -105,7 +110,7 @@ def test_serve_spreads_keep_alive_connections_over_its_workers(db_url):
             client.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
         for client in clients:
             assert client.recv(4096).startswith(b"HTTP/1.1 200")
-        workers = [w for w in psutil.Process(server.pid).children() if listening_sockets(w.pid, port)]
+        workers = listening_workers(server.pid, port)
         # each worker listens on a socket of its own (SO_REUSEPORT), so the kernel, not a race
         # between the workers' accept calls, decides where a connection goes
         assert len(workers) == 2
