@@ -16,8 +16,7 @@ BEGIN
     v_session := seating._lock_session(p_session_id);
 
     IF v_session.created_by <> p_staff_id THEN
-        PERFORM seating._require_role(p_staff_id, v_session.restaurant_id, ARRAY['owner', 'manager'],
-            'cancel another staff member''s session');
+        PERFORM seating._require_permission(p_staff_id, v_session.restaurant_id, 'cancel_any_session');
     END IF;
 
     IF v_session.status = 'CONFIRMED' THEN

@@ -30,7 +30,7 @@ BEGIN
         PERFORM seating._raise_error('FORBIDDEN', 'Only the staff member who started a session may confirm it.',
             jsonb_build_object('sessionId', v_session.id, 'staffId', p_staff_id));
     END IF;
-    PERFORM seating._require_role(p_staff_id, v_session.restaurant_id, ARRAY['owner', 'manager', 'host'], 'assign tables');
+    PERFORM seating._require_permission(p_staff_id, v_session.restaurant_id, 'assign_tables');
 
     IF v_session.status = 'CONFIRMED' THEN
         RETURN seating._session_state(v_session);

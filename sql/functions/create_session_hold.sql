@@ -37,7 +37,7 @@ BEGIN
 
     -- Lock order: booking, the caller's session, then the tables sorted by id.
     v_booking := seating._find_booking(p_booking_id, true);
-    PERFORM seating._require_role(p_staff_id, v_booking.restaurant_id, ARRAY['owner', 'manager', 'host'], 'assign tables');
+    PERFORM seating._require_permission(p_staff_id, v_booking.restaurant_id, 'assign_tables');
     SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = v_booking.restaurant_id;
 
     SELECT s.* INTO v_session

@@ -17,8 +17,7 @@ BEGIN
             jsonb_build_object('fields', jsonb_build_array('staffId', 'bookingId')));
     END IF;
     v_booking := seating._find_booking(p_booking_id);
-    PERFORM seating._require_role(p_staff_id, v_booking.restaurant_id, ARRAY['owner', 'manager', 'host', 'server'],
-        'read the floor plan');
+    PERFORM seating._require_permission(p_staff_id, v_booking.restaurant_id, 'read');
     SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = v_booking.restaurant_id;
     v_window := seating._booking_window(v_booking.start_at, v_booking.end_at, v_restaurant.turnover_buffer_minutes);
 

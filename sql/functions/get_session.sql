@@ -14,8 +14,7 @@ BEGIN
             jsonb_build_object('fields', jsonb_build_array('staffId', 'sessionId')));
     END IF;
     v_session := seating._find_session(p_session_id);
-    PERFORM seating._require_role(p_staff_id, v_session.restaurant_id, ARRAY['owner', 'manager', 'host', 'server'],
-        'read sessions');
+    PERFORM seating._require_permission(p_staff_id, v_session.restaurant_id, 'read');
     RETURN seating._session_state(v_session);
 END;
 $$;
