@@ -1,4 +1,7 @@
-"""A smoke run of every benchmark script with tiny sizes (the real run is `make bench`)."""
+"""A smoke run of every benchmark script with tiny sizes (the real run is `make bench`).
+
+Marked `bench`: left out of a plain `pytest` / `make test` (see pyproject.toml), run with
+`pytest -m bench` (`.ci/run` does, after the suite)."""
 
 import os
 import shutil
@@ -12,6 +15,8 @@ from app import migrations
 from tests.conftest import SERVER
 
 ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.bench
 
 
 def test_benchmarks_run_end_to_end(tmp_path):
