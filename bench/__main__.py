@@ -229,13 +229,11 @@ def sql_level(report: Report, seating: str, tpcb: str, sizes: Sizes) -> dict:
         ],
         rows,
     )
-    at8 = results.get(8)
-    if at8:
-        report.emit(
-            f"Target at 8 clients, each ≥ 0.8× tpcb-like: hold {fmt(at8['hold_ratio'], 2)}× "
-            f"({verdict(at8['hold_ratio'] >= 0.8)}), confirm "
-            f"{fmt(at8['confirm_ratio'], 2)}× ({verdict(at8['confirm_ratio'] >= 0.8)})."
-        )
+    report.emit(
+        "No target here: the old one (0.8× tpcb-like at 8 clients) is retired, since even a skeleton of"
+        " this design that checks no rule stays under it (notes below). Section 6, work per call, is the"
+        " SQL level's regression guard."
+    )
     return results
 
 
@@ -532,23 +530,25 @@ def growth(report: Report, server_url: str, sizes: Sizes) -> dict:
 
 def round_trips(report: Report, http: dict) -> None:
     report.section(
-        "5. Round trips per assignment",
-        "This design needs 2 requests per assignment (POST session, PUT confirm). The three-step flow it"
-        " replaces needed 4 (fetch the context for its contextVersion, validate, hold, confirm), each waiting"
-        " for the previous one. At a 20 ms network round trip, with each request's server time taken as the"
-        " p50 measured above at 8 clients (generous to the old flow, which did more work per request):",
+        "5. Round trips per assignment: a model, not a measurement",
+        "Computed, not measured: nothing here runs over a network with a 20 ms round trip. This design needs"
+        " 2 requests per assignment (POST session, PUT confirm). The three-step flow it replaces needed 4"
+        " (fetch the context for its contextVersion, validate, hold, confirm), each waiting for the previous"
+        " one. Modelled as requests × (20 ms + the request p50 measured in section 2 at 8 clients), which is"
+        " generous to the old flow, whose requests did more work:",
     )
     p50 = (http.get(8) or next(iter(http.values())))["p50"]
     ours, old = 2 * (20 + p50), 4 * (20 + p50)
     report.table(
-        ["flow", "requests", "time per assignment at 20 ms RTT"],
+        ["flow", "requests", "modelled time per assignment at 20 ms RTT"],
         [
             ["session (this design)", 2, f"{fmt(ours, 1)} ms"],
             ["validate / hold / confirm + context", 4, f"{fmt(old, 1)} ms"],
         ],
     )
     report.emit(
-        f"The new flow takes {fmt(old / ours, 2)}× less wall-clock time per assignment for the host at the stand."
+        f"In this model the new flow takes {fmt(ours / old, 2)}× the old one's time per assignment for the host"
+        " at the stand: by construction the ratio of requests, 2 to 4; the measured p50 only sets the scale."
     )
 
 
