@@ -33,7 +33,7 @@ class Shapes:
             name = schema["$ref"].rsplit("/", 1)[-1]
             self.walk_object(value, name)
         elif "oneOf" in schema or "anyOf" in schema:
-            for option in schema.get("oneOf", schema.get("anyOf")):
+            for option in schema.get("oneOf") or schema["anyOf"]:
                 if option.get("type") != "null":
                     self.walk(value, option)
         elif schema.get("type") == "array" and isinstance(value, list):
@@ -58,11 +58,12 @@ class Shapes:
         for name, observations in self.seen.items():
             properties = set(self.components[name].get("properties", {}))
             required = set(self.components[name].get("required", []))
-            returned = set().union(*observations)
+            returned: set[str] = set().union(*observations)
+            always: set[str] = set.intersection(*observations)
             problems = {
                 "never returned": properties - returned,
                 "not in OpenAPI": returned - properties,
-                "required but missing": required - set.intersection(*observations),
+                "required but missing": required - always,
             }
             if any(problems.values()):
                 found[name] = {k: v for k, v in problems.items() if v}
