@@ -37,7 +37,7 @@ BEGIN
     ELSIF v_session.status = 'CANCELLED' THEN
         PERFORM seating._raise_error('SESSION_CLOSED', 'The session was cancelled and cannot be confirmed.',
             jsonb_build_object('sessionId', v_session.id, 'status', v_session.status));
-    ELSIF v_session.status = 'EXPIRED' OR v_session.hold_expires_at <= now() THEN
+    ELSIF v_session.status = 'EXPIRED' OR NOT seating._hold_is_live(v_session.hold_expires_at) THEN
         PERFORM seating._raise_error('HOLD_EXPIRED', 'The hold expired before it was confirmed.',
             jsonb_build_object('sessionId', v_session.id,
                                'holdExpiredAt', v_session.hold_expires_at));
@@ -48,7 +48,6 @@ BEGIN
 
     SELECT b.* INTO v_booking FROM seating.bookings AS b
      WHERE b.restaurant_id = v_session.restaurant_id AND b.id = v_session.booking_id;
-    SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = v_booking.restaurant_id;
     v_ids := seating._table_ids(v_session.proposed_tables);
 
     -- Every table this touches: the new ones, the booking's current ones and those held by the
@@ -59,6 +58,8 @@ BEGIN
             SELECT a.table_id FROM seating.allocations AS a
              WHERE a.restaurant_id = v_booking.restaurant_id AND a.booking_id = v_booking.id) AS t;
     PERFORM seating._lock_tables(v_booking.restaurant_id, v_touched);
+    -- Read under the table locks: a turnover buffer change re-windows the ledger under them too.
+    SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = v_booking.restaurant_id;
 
     v_checks := seating._evaluate(v_booking, v_restaurant, v_ids, v_session.require_adjacency, v_session.id);
     IF v_checks @> '[{"severity": "error"}]' THEN
@@ -72,7 +73,7 @@ BEGIN
            AND s.status IN ('PROPOSED', 'HELD') AND s.id <> v_session.id
          ORDER BY s.id
     LOOP
-        IF v_other.status = 'HELD' AND v_other.hold_expires_at <= now() THEN
+        IF v_other.status = 'HELD' AND NOT seating._hold_is_live(v_other.hold_expires_at) THEN
             PERFORM seating._close_session(v_other, 'EXPIRED', p_staff_id, 'hold expired');
         ELSE
             PERFORM seating._close_session(v_other, 'CANCELLED', p_staff_id,
@@ -82,11 +83,9 @@ BEGIN
 
     v_window := seating._booking_window(v_booking.start_at, v_booking.end_at, v_restaurant.turnover_buffer_minutes);
     BEGIN
-        DELETE FROM seating.table_holds AS h
-         WHERE h.restaurant_id = v_booking.restaurant_id AND h.session_id = v_session.id;
+        PERFORM seating._release_hold(v_booking.restaurant_id, v_session.id);
         DELETE FROM seating.allocations AS a
          WHERE a.restaurant_id = v_booking.restaurant_id AND a.booking_id = v_booking.id AND a.kind = 'assignment';
-        PERFORM seating._purge_expired_holds(v_booking.restaurant_id, v_ids);
         INSERT INTO seating.allocations (restaurant_id, table_id, booking_id, kind, during)
         SELECT v_booking.restaurant_id, u.id, v_booking.id, 'assignment', v_window
           FROM unnest(v_ids) AS u (id);
@@ -97,8 +96,9 @@ BEGIN
                                'checks', seating._evaluate(v_booking, v_restaurant, v_ids, v_session.require_adjacency, v_session.id)));
     END;
 
-    DELETE FROM seating.booking_table_assignments AS bta
-     WHERE bta.restaurant_id = v_booking.restaurant_id AND bta.booking_id = v_booking.id;
+    -- The previous assignment becomes history; the new one is current.
+    PERFORM seating._release_assignment(v_booking.restaurant_id, v_booking.id, NULL, p_staff_id,
+        format('replaced by session %s', v_session.id));
     INSERT INTO seating.booking_table_assignments (restaurant_id, booking_id, table_id, assigned_by, assigned_at, session_id)
     SELECT v_booking.restaurant_id, v_booking.id, u.id, p_staff_id, now(), v_session.id
       FROM unnest(v_ids) AS u (id);
