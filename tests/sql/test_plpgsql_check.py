@@ -9,17 +9,9 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-# Reviewed warnings, (function, sqlstate, message): tolerated, not wanted. Remove an entry once its
-# cause is gone; anything not listed here fails the test.
-KNOWN_WARNINGS = {
-    # a uuid[] local initialised with '{}' (text): harmless; fixed by writing '{}'::uuid[]
-    (
-        "seating._evaluate(seating.bookings,seating.restaurants,uuid[],boolean,uuid)",
-        "42804",
-        "target type is different type than source type",
-    ),
-    ("api.create_session_hold(uuid,uuid,uuid[],boolean)", "42804", "target type is different type than source type"),
-}
+# Reviewed warnings, (function, sqlstate, message): each tolerated with its reason beside it. None
+# today; anything not listed here fails the test.
+KNOWN_WARNINGS: set[tuple[str, str, str]] = set()
 
 FINDINGS = """
 SELECT p.oid::regprocedure::text AS function, c.level, c.sqlstate, c.message, c.lineno, c.statement
