@@ -34,7 +34,8 @@ def test_benchmarks_run_end_to_end(tmp_path):
 
 # The engine's window helper, made heavier: every hold and confirm calls it.
 HEAVIER_WINDOW = """
-CREATE OR REPLACE FUNCTION seating._booking_window(p_start_at timestamptz, p_end_at timestamptz, p_turnover_buffer_minutes integer)
+CREATE OR REPLACE FUNCTION seating._booking_window(
+    p_start_at timestamptz, p_end_at timestamptz, p_turnover_buffer_minutes integer)
 RETURNS tstzrange LANGUAGE plpgsql IMMUTABLE SET search_path = '' AS $$
 BEGIN
     PERFORM count(*) FROM generate_series(1, 20000);
