@@ -16,10 +16,9 @@ BEGIN
     END IF;
     SELECT jsonb_agg(seating._ledger_row_json(a.id, a.restaurant_id) ORDER BY lower(a.during)) INTO v_uses
       FROM seating.allocations AS a
-      LEFT JOIN seating.table_holds AS h ON h.restaurant_id = a.restaurant_id AND h.id = a.hold_id
      WHERE a.table_id = OLD.id AND (a.restaurant_id = OLD.restaurant_id) IS TRUE
        AND ((a.kind = 'assignment' AND upper(a.during) > now())
-            OR (a.kind = 'hold' AND coalesce(seating._hold_is_live(h.expires_at), false)));
+            OR (a.kind = 'hold' AND seating._hold_row_is_live(a.restaurant_id, a.hold_id)));
     IF v_uses IS NOT NULL THEN
         PERFORM seating._raise_error('TABLE_IN_USE',
             format('Table %s has %s current hold(s) or assignment(s) and cannot be deleted; set active = false to take it out of service.',
