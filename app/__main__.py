@@ -95,7 +95,7 @@ def _serve_options(command: argparse.ArgumentParser, workers: int = 1, access_lo
     command.add_argument("--host", default="127.0.0.1")
     command.add_argument("--port", type=int, default=8000)
     command.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", workers)))
-    # A line per request costs a sixth of a worker's CPU under load: opt in (make run does).
+    # Off unless asked for (make run asks): a line per request is costly under load.
     command.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=access_log)
 
 

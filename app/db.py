@@ -72,7 +72,7 @@ def create_pool(settings: Settings) -> AsyncConnectionPool:
     call is exactly one transaction."""
 
     async def configure(conn: psycopg.AsyncConnection) -> None:
-        set_json_loads(msgspec.json.decode, conn)  # the checks arrive as JSON; msgspec parses it fastest
+        set_json_loads(msgspec.json.decode, conn)  # faster than json for the checks, most of a response
         await conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(APP_ROLE)))
         await conn.execute("SELECT set_config('statement_timeout', %s, false)", (str(settings.statement_timeout_ms),))
 

@@ -57,8 +57,7 @@ async def provide_token(request: Request) -> str:
 class ManualAssignmentController(Controller):
     path = "/api/staff"
     tags = ["manual assignment"]
-    # One dependency: Litestar resolves two or more in a task group of their own, on every request.
-    # The pool comes from the app's state (a reserved argument, no dependency).
+    # One dependency only (two or more cost a task group per request): the pool comes from state.
     dependencies = {"token": Provide(provide_token)}
     security = [{"bearer": []}]
 
