@@ -10,6 +10,7 @@ SET search_path = ''
 AS $$
 DECLARE
     v_uses jsonb;
+    v_booking_id uuid;
 BEGIN
     IF NOT EXISTS (SELECT FROM seating.restaurants AS r WHERE r.id = OLD.restaurant_id) THEN
         RETURN OLD;  -- the restaurant is being deleted, and everything of it goes with it
@@ -28,8 +29,13 @@ BEGIN
 
     UPDATE seating.booking_table_assignments AS a SET table_number = OLD.table_number
      WHERE a.restaurant_id = OLD.restaurant_id AND a.table_id = OLD.id;
-    PERFORM seating._release_assignment(OLD.restaurant_id, NULL, ARRAY[OLD.id], NULL,
-        format('table %s deleted', OLD.table_number));
+    FOR v_booking_id IN
+        SELECT DISTINCT a.booking_id FROM seating.booking_table_assignments AS a
+         WHERE a.restaurant_id = OLD.restaurant_id AND a.table_id = OLD.id AND a.released_at IS NULL
+    LOOP
+        PERFORM seating._release_assignment(OLD.restaurant_id, v_booking_id, ARRAY[OLD.id], NULL,
+            format('table %s deleted', OLD.table_number));
+    END LOOP;
     RETURN OLD;
 END;
 $$;
