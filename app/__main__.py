@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import socket
 import sys
+import tempfile
+from pathlib import Path
 
 import psycopg
 
@@ -63,9 +67,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    _database_url(settings)
+    os.environ["DATABASE_URL"] = _database_url(settings)
+    # Read by every worker's app: the JSON request log (app/logs.py) replaces uvicorn's access log,
+    # and the metrics of all workers meet in one directory (app/metrics.py).
+    os.environ["REQUEST_LOG"] = "on" if args.access_log else "off"
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_directory()
     config = uvicorn.Config("app.http:create_app", factory=True, host=args.host, port=args.port,
-                            workers=args.workers, log_level="info", access_log=args.access_log,
+                            workers=args.workers, log_level="info", access_log=False,
                             timeout_graceful_shutdown=10)
     if args.workers <= 1:
         uvicorn.Server(config).run()
@@ -78,6 +86,21 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     listening = listener.WorkerListener(args.host, port) if hasattr(socket, "SO_REUSEPORT") else reserved
     print(f"serving on http://{args.host}:{port} with {args.workers} workers", flush=True)
     Multiprocess(config, sockets=[listening]).run()
+
+
+def metrics_directory() -> str:
+    """PROMETHEUS_MULTIPROC_DIR for this server's workers, emptied (counts restart with the server):
+    the one given in the environment, else a temporary one removed at exit."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        directory = Path(given)
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):
+            stale.unlink()
+        return str(directory)
+    directory = tempfile.mkdtemp(prefix="seating-metrics-")
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    return directory
 
 
 def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
@@ -96,7 +119,9 @@ def _serve_options(command: argparse.ArgumentParser, workers: int = 1, access_lo
     command.add_argument("--port", type=int, default=8000)
     command.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", workers)))
     # A line per request costs a sixth of a worker's CPU under load: opt in (make run does).
-    command.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=access_log)
+    command.add_argument("--access-log", action=argparse.BooleanOptionalAction,
+                         default=access_log or os.environ.get("REQUEST_LOG", "off").lower() in ("on", "true", "1", "yes"),
+                         help="one JSON line per request on stderr (REQUEST_LOG=on)")
 
 
 def parser() -> argparse.ArgumentParser:

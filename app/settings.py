@@ -23,7 +23,7 @@ class Settings:
     legacy_endpoints: bool = True
     sweep_interval_seconds: float = 30.0
     retention_days: int | None = 90
-    request_log: bool = True
+    request_log: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -38,7 +38,7 @@ class Settings:
             legacy_endpoints=_on(env.get("LEGACY_ENDPOINTS", "on")),
             sweep_interval_seconds=float(env.get("SWEEP_INTERVAL_SECONDS", "30")),
             retention_days=_days(env.get("RETENTION_DAYS", "90")),
-            request_log=_on(env.get("REQUEST_LOG", "on")),
+            request_log=_on(env.get("REQUEST_LOG", "off")),
         )
 
 
