@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test migrate bench clean
+.PHONY: help install run test migrate psql bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -25,6 +25,9 @@ test: install ## Run the whole test suite (embedded PostgreSQL unless DATABASE_U
 
 migrate: install ## Apply migrations and functions to DATABASE_URL
 	$(PY) -m app migrate
+
+psql: install ## psql on DATABASE_URL, or on the embedded database of a running `make run`
+	$(PY) -m app psql
 
 bench: install ## Run the benchmarks and write BENCHMARKS.md
 	$(PY) -m bench

@@ -26,22 +26,66 @@ def _database_url(settings: Settings) -> str:
     return settings.database_url
 
 
+def _tool_database_url(settings: Settings) -> str:
+    """DATABASE_URL, else the embedded PostgreSQL of a running `make run` (its .pgdata/)."""
+    if not settings.database_url:
+        url = pgserver.running_dev_url()
+        if url:
+            print(f"(DATABASE_URL is unset: using the embedded PostgreSQL of make run in {pgserver.DEV_DATA_DIR.name}/)",
+                  file=sys.stderr)
+            return url
+    return _database_url(settings)
+
+
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
     applied = migrations.migrate(_database_url(settings))
     print(f"migrations applied: {', '.join(applied) or 'none pending'}; functions re-applied")
 
 
 def cmd_sweep(args: argparse.Namespace, settings: Settings) -> None:
-    with psycopg.connect(_database_url(settings), autocommit=True) as conn:
+    with psycopg.connect(_tool_database_url(settings), autocommit=True) as conn:
         print(f"expired sessions: {db.expire_sessions(conn)}")
 
 
 def cmd_token_issue(args: argparse.Namespace, settings: Settings) -> None:
-    with psycopg.connect(_database_url(settings), autocommit=True) as conn:
+    with psycopg.connect(_tool_database_url(settings), autocommit=True) as conn:
         issued = db.issue_token_by_email(conn, args.email)
     if issued is None:
         sys.exit(f"no staff member has the email {args.email}")
     print(f"# bearer token for {issued[0]} (shown once)\n{issued[1]}")
+
+
+def cmd_flag_set(args: argparse.Namespace, settings: Settings) -> None:
+    enabled = {"on": True, "off": False, "inherit": None}[args.value]
+    if enabled is None and not (args.restaurant or args.staff):
+        sys.exit("only an override (--restaurant, --staff) can be cleared; the global default is on or off")
+    with psycopg.connect(_tool_database_url(settings), autocommit=True) as conn:
+        try:
+            db.set_feature_flag(conn, args.flag, enabled, args.restaurant, args.staff)
+        except psycopg.Error as error:
+            sys.exit(f"{error.diag.message_primary or error}")
+    scope = " ".join(filter(None, [args.restaurant and f"restaurant {args.restaurant}",
+                                   args.staff and f"staff {args.staff}"])) or "global default"
+    print(f"{args.flag}: {args.value} ({scope})")
+
+
+def cmd_flag_show(args: argparse.Namespace, settings: Settings) -> None:
+    with psycopg.connect(_tool_database_url(settings), autocommit=True) as conn:
+        try:
+            rows = db.get_feature_flags(conn, args.restaurant, args.staff)
+        except psycopg.Error as error:
+            sys.exit(f"{error.diag.message_primary or error}")
+    for flag, enabled, decided_by, overrides in rows:
+        print(f"{flag}: {'on' if enabled else 'off'} (decided by: {decided_by})")
+        for override in overrides:
+            scope = ", ".join(f"{k} {v}" for k, v in override.items() if k in ("restaurantId", "staffId") and v)
+            print(f"  override {'on' if override['enabled'] else 'off'}: {scope}")
+
+
+def cmd_psql(args: argparse.Namespace, settings: Settings) -> None:
+    """psql on DATABASE_URL, else on the embedded PostgreSQL of a running `make run`."""
+    url = _tool_database_url(settings)
+    os.execvp("psql", ["psql", url, *args.psql_args])
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
@@ -142,6 +186,20 @@ def parser() -> argparse.ArgumentParser:
     issue = token.add_parser("issue", help="issue a bearer token for a staff member")
     issue.add_argument("--email", required=True)
     issue.set_defaults(run=cmd_token_issue)
+    flag = commands.add_parser("flag", help="feature flags (e.g. use-new-manual-assignment-flow)").add_subparsers(
+        dest="action", required=True)
+    flag_set = flag.add_parser("set", help="turn a flag on or off: globally, or for a restaurant and/or a staff member")
+    flag_set.add_argument("flag")
+    flag_set.add_argument("value", choices=["on", "off", "inherit"], help="inherit clears the override")
+    flag_show = flag.add_parser("show", help="the flags as they apply (optionally to a restaurant and/or staff member)")
+    for command in (flag_set, flag_show):
+        command.add_argument("--restaurant", help="a restaurant id")
+        command.add_argument("--staff", help="a staff id or email")
+    flag_set.set_defaults(run=cmd_flag_set)
+    flag_show.set_defaults(run=cmd_flag_show)
+    psql = commands.add_parser("psql", help="psql on DATABASE_URL, or on the embedded database of a running make run")
+    psql.add_argument("psql_args", nargs=argparse.REMAINDER)
+    psql.set_defaults(run=cmd_psql)
     return root
 
 

@@ -219,17 +219,21 @@ async def run_sweeper(pool, interval_seconds: float, retention_days: int | None)
 def set_feature_flag(conn: psycopg.Connection, flag: str, enabled: bool | None,
                      restaurant_id: str | None, staff: str | None) -> None:
     """Set (or, enabled None, clear) a flag; staff is a staff id or an email."""
-    conn.execute("SELECT api.set_feature_flag(%s, %s, %s::uuid, " + _STAFF_ID + ")",
-                 (flag, enabled, restaurant_id, staff, staff, staff))
+    conn.execute("SELECT api.set_feature_flag(%s, %s, %s, %s)",
+                 (flag, enabled, restaurant_id, _staff_id(conn, staff)))
 
 
 def get_feature_flags(conn: psycopg.Connection, restaurant_id: str | None, staff: str | None) -> list[tuple]:
     """(flag, enabled, decided_by, overrides) rows as a staff member (id or email) in a restaurant sees them."""
-    return conn.execute("SELECT flag, enabled, decided_by, overrides FROM api.get_feature_flags(" + _STAFF_ID
-                        + ", %s::uuid)", (staff, staff, staff, restaurant_id)).fetchall()
+    return conn.execute("SELECT flag, enabled, decided_by, overrides FROM api.get_feature_flags(%s, %s)",
+                        (_staff_id(conn, staff), restaurant_id)).fetchall()
 
 
-# A staff id, or the id of the staff member with that email (STAFF_NOT_FOUND through the api
-# function when neither matches: a made-up id).
-_STAFF_ID = ("CASE WHEN %s::text LIKE '%%@%%' THEN coalesce((SELECT st.id FROM seating.staff AS st"
-             " WHERE lower(st.email) = lower(%s)), '00000000-0000-0000-0000-000000000000') ELSE %s::uuid END")
+def _staff_id(conn: psycopg.Connection, staff: str | None) -> str | None:
+    """A staff id as given, or the id of the staff member with that email."""
+    if staff is None or "@" not in staff:
+        return staff
+    row = conn.execute("SELECT st.id FROM seating.staff AS st WHERE lower(st.email) = lower(%s)", (staff,)).fetchone()
+    if row is None:
+        raise SystemExit(f"no staff member has the email {staff}")
+    return str(row[0])
