@@ -56,6 +56,7 @@ def configure() -> None:
         handler.setFormatter(JsonFormatter())
         root.addHandler(handler)
     root.setLevel(logging.INFO)
+    root.propagate = False  # Litestar gives the root logger a plain-text handler: one line, not two
 
 
 class StaffIds:
