@@ -1,14 +1,14 @@
 -- api.get_legacy_context: the legacy flow's floor plan (GET /api/staff/manual/context): the
 -- assignment context plus its contextVersion, read in one snapshot.
 CREATE OR REPLACE FUNCTION api.get_legacy_context(p_staff_id uuid, p_booking_id uuid)
-RETURNS TABLE (restaurant jsonb, booking jsonb, current_assignment jsonb, session jsonb, zones jsonb,
-               tables jsonb, context_version text)
+RETURNS TABLE (restaurant jsonb, booking jsonb, current_assignment jsonb, assignment_issues jsonb, session jsonb,
+               zones jsonb, tables jsonb, context_version text)
 LANGUAGE sql
 STABLE
 SECURITY DEFINER -- the app role has no table privileges: the api functions are its only door
 SET search_path = ''
 AS $$
-    SELECT c.restaurant, c.booking, c.current_assignment, c.session, c.zones, c.tables,
+    SELECT c.restaurant, c.booking, c.current_assignment, c.assignment_issues, c.session, c.zones, c.tables,
            seating._context_version(b, r, p_staff_id)
       FROM api.get_assignment_context(p_staff_id, p_booking_id) AS c
       JOIN seating.bookings AS b ON b.id = p_booking_id

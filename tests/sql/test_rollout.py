@@ -129,8 +129,9 @@ def test_a_full_legacy_assignment(conn, floor):
     moved = call(conn, "legacy_hold", hana, booking, floor.ids("T4"), v, None)
     call(conn, "legacy_confirm", hana, moved["hold_id"], None)
     assert [(r["table_number"], r["kind"]) for r in ledger(conn, booking)] == [("T4", "assignment")]
-    assert conn.execute("SELECT count(*) FROM seating.booking_table_assignments WHERE booking_id = %s",
-                        (booking,)).fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM seating.booking_table_assignments"
+                        " WHERE booking_id = %s AND released_at IS NULL", (booking,)).fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM api.check_integrity()").fetchone()[0] == 0
 
 
 def test_legacy_release_and_failures_change_nothing(conn, floor):
@@ -242,6 +243,7 @@ def test_two_hosts_racing_through_the_legacy_flow_never_double_book(conn, floor,
     assert any(c["id"] == "conflict" and c["severity"] == "error" for c in info.details["checks"])
     call(conn, "legacy_confirm", hana, won["hold_id"], va)
     assert overlapping_allocations(conn) == []
+    assert conn.execute("SELECT count(*) FROM api.check_integrity()").fetchone()[0] == 0
     assert [r["booking_id"] for r in ledger(conn) if r["table_number"] == "T3"] == [first]
 
 
@@ -290,3 +292,4 @@ def test_legacy_confirm_racing_a_session_confirm_of_the_same_booking(conn, floor
         future.result(timeout=10)
     assert [(r["table_number"], r["kind"]) for r in ledger(conn, booking)] == [("T3", "assignment")]
     assert overlapping_allocations(conn) == []
+    assert conn.execute("SELECT count(*) FROM api.check_integrity()").fetchone()[0] == 0
