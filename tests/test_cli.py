@@ -73,8 +73,17 @@ def listening_sockets(pid: int, port: int) -> set[int]:
             fields = line.split()
             if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
                 listening.add(int(fields[9]))
-    links = (os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir())
-    return listening & {int(link[len("socket:["):-1]) for link in links if link.startswith("socket:[")}
+    return listening & {int(link[len("socket:["):-1]) for link in map(_link, Path(f"/proc/{pid}/fd").iterdir())
+                        if link.startswith("socket:[")}
+
+
+def _link(fd: Path) -> str:
+    """Where a file descriptor points; "" when it was closed meanwhile (the workers open and close
+    files and connections while the test looks)."""
+    try:
+        return os.readlink(fd)
+    except FileNotFoundError:
+        return ""
 
 
 def listening_workers(server_pid: int, port: int) -> list[psutil.Process]:
