@@ -21,9 +21,12 @@ BEGIN
     IF p_context_version IS NOT NULL THEN
         v_session := seating._find_session(p_hold_id);
         PERFORM seating._require_permission(p_staff_id, v_session.restaurant_id, 'assign_tables');
-        SELECT b.* INTO v_booking FROM seating.bookings AS b
-         WHERE b.restaurant_id = v_session.restaurant_id AND b.id = v_session.booking_id;
-        PERFORM seating._require_context_version(v_booking, p_staff_id, p_context_version);
+        -- A confirmed hold is answered unchanged (a retried confirm), whatever changed since.
+        IF v_session.status <> 'CONFIRMED' THEN
+            SELECT b.* INTO v_booking FROM seating.bookings AS b
+             WHERE b.restaurant_id = v_session.restaurant_id AND b.id = v_session.booking_id;
+            PERFORM seating._require_context_version(v_booking, p_staff_id, p_context_version);
+        END IF;
     END IF;
 
     v_state := api.confirm_session(p_staff_id, p_hold_id);

@@ -121,6 +121,8 @@ def test_a_full_legacy_assignment(conn, floor):
 
     done = call(conn, "legacy_confirm", hana, held["hold_id"], v)
     assert done["table_ids"] == floor.ids("T3") and done["assigned_by"] == hana
+    # a retried confirm (the answer was lost) returns the same assignment, not STALE_CONTEXT
+    assert call(conn, "legacy_confirm", hana, held["hold_id"], v)["assigned_at"] == done["assigned_at"]
     assert conn.execute("SELECT status FROM seating.bookings WHERE id = %s", (booking,)).fetchone()[0] == "confirmed"
     assert [(r["table_number"], r["kind"]) for r in ledger(conn, booking)] == [("T3", "assignment")]
 
