@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test migrate bench lint format clean
+.PHONY: help install run test migrate psql bench lint format clean
 
 LINTED := app bench tests
 
@@ -27,6 +27,9 @@ test: install ## Run the test suite, benchmarks' smoke runs aside (PYTEST_ARGS='
 
 migrate: install ## Apply migrations and functions to DATABASE_URL
 	$(PY) -m app migrate
+
+psql: install ## psql on DATABASE_URL, or on the embedded database of a running `make run`
+	$(PY) -m app psql
 
 bench: install ## Run the benchmarks and write BENCHMARKS.md
 	$(PY) -m bench
