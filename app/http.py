@@ -10,10 +10,11 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, Litestar, Request, Response, delete, get, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import ClientException, HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.params import FromPath, JSONBody, Parameter
@@ -26,11 +27,39 @@ from app.settings import Settings
 log = logging.getLogger("seating")
 
 _BEARER = re.compile(r"Bearer[ ]+([A-Za-z0-9._~+/-]+=*)[ ]*", re.IGNORECASE)
-_UUID = r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
+_BODY_PATH = re.compile(r"`\$\.(.+)`$")  # where in the body msgspec found the problem
 
 Token = NamedDependency[str]
-SessionId = FromPath[Annotated[str, Parameter(pattern=_UUID, description="A session id (UUID).")]]
-BookingId = FromPath[Annotated[str, Parameter(pattern=_UUID, description="A booking id (UUID).")]]
+# A path id is parsed by msgspec as a UUID, exactly: 32 hex digits, hyphenated or not, and
+# nothing else (no surrounding space, newline or NUL, no braces or urn: prefix).
+SessionId = FromPath[Annotated[UUID, Parameter(description="A session id (UUID).")]]
+BookingId = FromPath[Annotated[UUID, Parameter(description="A booking id (UUID).")]]
+
+
+class StrictJSONRequest(Request):
+    """Every JSON body is decoded by msgspec straight into the handler's declared `data` type in
+    strict mode: a field of the wrong JSON type is refused, never coerced (Litestar's own path
+    converts with strict=False, which turns "false", 0 or "null" into a boolean or None). The
+    signature model then receives the typed value and passes it through unchanged.
+
+    Errors: ValidationException (wrong types or shape, with the body path), ClientException
+    (malformed JSON, invalid UTF-8, nesting too deep to parse)."""
+
+    async def json(self) -> Any:
+        data_field = self.route_handler.parsed_data_field
+        target = data_field.annotation if data_field is not None else Any
+        body = await self.body()
+        try:
+            return msgspec.json.decode(body or b"null", type=target, strict=True)
+        except msgspec.ValidationError as error:
+            located = _BODY_PATH.search(str(error))
+            problem = {"message": str(error).split(" - ", 1)[0], "source": "body"}
+            if located:
+                problem["key"] = located.group(1)
+            raise ValidationException(detail="Invalid request body", extra=[problem]) from None
+        except (msgspec.DecodeError, RecursionError):
+            # RecursionError: msgspec refuses nesting deeper than the interpreter's stack allows.
+            raise ClientException(detail="The request body is not valid JSON (or is nested too deeply).") from None
 
 
 def _errors(*statuses: int) -> dict[int, ResponseSpec]:
@@ -77,18 +106,18 @@ class ManualAssignmentController(Controller):
          responses=_errors(403, 404, 409))
     async def confirm_session(self, session_id: SessionId, token: Token, state: State) -> Session:
         """Turn the session's hold into the booking's assignment (replacing any previous one)."""
-        return from_row(await db.confirm_session(state.pool, token, UUID(session_id)), Session)
+        return from_row(await db.confirm_session(state.pool, token, session_id), Session)
 
     @get("/manual/session/{session_id:str}", operation_id="getSession", responses=_errors(403, 404))
     async def get_session(self, session_id: SessionId, token: Token, state: State) -> Session:
         """Read a session; a hold past its expiry reads as EXPIRED."""
-        return from_row(await db.get_session(state.pool, token, UUID(session_id)), Session)
+        return from_row(await db.get_session(state.pool, token, session_id), Session)
 
     @delete("/manual/session/{session_id:str}", operation_id="cancelSession", status_code=200,
             responses=_errors(403, 404, 409))
     async def cancel_session(self, session_id: SessionId, token: Token, state: State) -> Session:
         """Cancel the session and release its hold (creator, or a manager or owner)."""
-        return from_row(await db.cancel_session(state.pool, token, UUID(session_id)), Session)
+        return from_row(await db.cancel_session(state.pool, token, session_id), Session)
 
     @get("/bookings/{booking_id:str}/assignment-context", operation_id="getAssignmentContext",
          responses=_errors(403, 404))
@@ -96,7 +125,7 @@ class ManualAssignmentController(Controller):
                                      state: State) -> AssignmentContext:
         """The floor plan for a booking: every table's state for its window, its current tables
         and the caller's active session."""
-        return from_row(await db.get_assignment_context(state.pool, token, UUID(booking_id)), AssignmentContext)
+        return from_row(await db.get_assignment_context(state.pool, token, booking_id), AssignmentContext)
 
 
 @get("/health", operation_id="health", tags=["operations"],
@@ -162,6 +191,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[lifespan],
         exception_handlers={ApiError: handle_api_error, HTTPException: handle_http_exception,
                             Exception: handle_unexpected},
+        request_class=StrictJSONRequest,
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="Seating — manual table assignment",
