@@ -1,9 +1,11 @@
 """Every SQL statement the Python side sends lives here. Each api call is one statement: the
-bearer token is resolved inside it (api.authenticate_staff), so one request is one round trip
-and one transaction."""
+bearer token's SHA-256 is resolved inside it (api.authenticate_staff), so one request is one
+round trip and one transaction, and the token itself never reaches the database."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 from pathlib import Path
 from uuid import UUID
 
@@ -51,12 +53,17 @@ def expire_sessions(conn: psycopg.Connection) -> int:
     return conn.execute("SELECT api.expire_sessions()").fetchone()[0]
 
 
-def issue_token_by_email(conn: psycopg.Connection, email: str) -> tuple[str, str] | None:
-    """(display name, token) for the staff member with this email, or None."""
+def token_hash(token: str) -> bytes:
+    """What api.authenticate_staff takes: the SHA-256 of the bearer token (32 bytes)."""
+    return hashlib.sha256(token.encode()).digest()
+
+
+def issue_token_by_email(conn: psycopg.Connection, email: str, ttl_days: int) -> tuple[str, str] | None:
+    """(display name, token valid for ttl_days) for the staff member with this email, or None."""
     row = conn.execute(
-        "SELECT st.display_name, api.issue_staff_token(st.id)"
+        "SELECT st.display_name, api.issue_staff_token(st.id, make_interval(days => %s))"
         "  FROM seating.staff AS st WHERE lower(st.email) = lower(%s)",
-        (email,),
+        (ttl_days, email),
     ).fetchone()
     return (row[0], row[1]) if row else None
 
@@ -64,67 +71,89 @@ def issue_token_by_email(conn: psycopg.Connection, email: str) -> tuple[str, str
 # --- the HTTP app: one statement per request, token resolved inside it -----------------------
 
 
-def create_pool(settings: Settings) -> AsyncConnectionPool:
+class Pool(AsyncConnectionPool):
+    """The app's pool, carrying the one deadline every request's database work shares."""
+
+    def __init__(self, *args, request_deadline_seconds: float, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request_deadline_seconds = request_deadline_seconds
+
+
+def create_pool(settings: Settings) -> Pool:
     """The app's pool. Connections run as the least-privilege role and autocommit, so each api
-    call is exactly one transaction."""
+    call is exactly one transaction. A statement waits for a row lock at most lock_timeout_ms
+    and never runs past the request's deadline (statement_timeout is a backstop for the
+    cancellation _one sends at the deadline)."""
 
     async def configure(conn: psycopg.AsyncConnection) -> None:
         set_json_loads(msgspec.json.decode, conn)  # the checks arrive as JSON; msgspec parses it fastest
         await conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(APP_ROLE)))
-        await conn.execute("SELECT set_config('statement_timeout', %s, false)", (str(settings.statement_timeout_ms),))
+        await conn.execute("SELECT set_config('lock_timeout', %s, false), set_config('statement_timeout', %s, false)",
+                           (str(settings.lock_timeout_ms), str(settings.request_deadline_ms)))
 
-    return AsyncConnectionPool(
+    return Pool(
         settings.database_url,
         min_size=settings.pool_min_size,
         max_size=settings.pool_max_size,
-        timeout=settings.pool_timeout_seconds,
+        timeout=settings.request_deadline_ms / 1000,
         kwargs={"autocommit": True, "row_factory": dict_row},
         configure=configure,
         open=False,
         name="seating",
+        request_deadline_seconds=settings.request_deadline_ms / 1000,
     )
 
 
-async def _one(pool: AsyncConnectionPool, query: str, params: tuple) -> dict:
-    """Run one api statement. Every api call is idempotent, so a serialization failure, deadlock
-    or dropped connection is retried once; then the database counts as unavailable."""
+async def _one(pool: Pool, query: str, params: tuple) -> dict:
+    """Run one api statement within the request's deadline: the wait for a free connection, the
+    statement and its one retry together (at the deadline the statement is cancelled on the
+    server and the connection goes back to the pool). A serialization failure, deadlock or lost
+    connection is retried once (every api call is idempotent); a lock or statement timeout is
+    not. Errors: ApiError (mapped by app.errors; UNAVAILABLE, 503, for every timeout)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + pool.request_deadline_seconds
     for attempt in (1, 2):
         try:
-            async with pool.connection() as conn:
-                return await (await conn.execute(query, params)).fetchone()
+            async with pool.connection(timeout=max(deadline - loop.time(), 0.001)) as conn:
+                async with asyncio.timeout_at(deadline):
+                    return await (await conn.execute(query, params)).fetchone()
         except PoolTimeout:
-            raise errors.unavailable("No database connection became free in time.") from None
+            raise errors.unavailable("No database connection became free within the request's deadline.") from None
+        except TimeoutError:
+            raise errors.unavailable("The request did not finish within its deadline; retry shortly.") from None
         except psycopg.Error as error:
             mapped = errors.from_database(error)
             if mapped is None:
                 raise
-            if mapped.code == "UNAVAILABLE" and attempt == 1:
+            if attempt == 1 and errors.retryable(error) and loop.time() < deadline:
                 continue
             raise mapped from None
     raise AssertionError("unreachable")
 
 
-async def create_session_hold(pool, token: str, booking_id: UUID, table_ids: list[UUID],
+async def create_session_hold(pool, token_hash: bytes, booking_id: UUID, table_ids: list[UUID],
                               require_adjacency: bool | None) -> dict:
     return await _one(pool, "SELECT * FROM api.create_session_hold(api.authenticate_staff(%s), %s, %s::uuid[], %s)",
-                      (token, booking_id, table_ids, require_adjacency))
+                      (token_hash, booking_id, table_ids, require_adjacency))
 
 
-async def confirm_session(pool, token: str, session_id: UUID) -> dict:
-    return await _one(pool, "SELECT * FROM api.confirm_session(api.authenticate_staff(%s), %s)", (token, session_id))
+async def confirm_session(pool, token_hash: bytes, session_id: UUID) -> dict:
+    return await _one(pool, "SELECT * FROM api.confirm_session(api.authenticate_staff(%s), %s)",
+                      (token_hash, session_id))
 
 
-async def cancel_session(pool, token: str, session_id: UUID) -> dict:
-    return await _one(pool, "SELECT * FROM api.cancel_session(api.authenticate_staff(%s), %s)", (token, session_id))
+async def cancel_session(pool, token_hash: bytes, session_id: UUID) -> dict:
+    return await _one(pool, "SELECT * FROM api.cancel_session(api.authenticate_staff(%s), %s)",
+                      (token_hash, session_id))
 
 
-async def get_session(pool, token: str, session_id: UUID) -> dict:
-    return await _one(pool, "SELECT * FROM api.get_session(api.authenticate_staff(%s), %s)", (token, session_id))
+async def get_session(pool, token_hash: bytes, session_id: UUID) -> dict:
+    return await _one(pool, "SELECT * FROM api.get_session(api.authenticate_staff(%s), %s)", (token_hash, session_id))
 
 
-async def get_assignment_context(pool, token: str, booking_id: UUID) -> dict:
+async def get_assignment_context(pool, token_hash: bytes, booking_id: UUID) -> dict:
     return await _one(pool, "SELECT * FROM api.get_assignment_context(api.authenticate_staff(%s), %s)",
-                      (token, booking_id))
+                      (token_hash, booking_id))
 
 
 async def health(pool) -> dict:
@@ -149,13 +178,13 @@ def load_demo(conn: psycopg.Connection, script: Path) -> bool:
         return True
 
 
-def issue_demo_tokens(conn: psycopg.Connection) -> list[tuple[str, str, str]]:
-    """(name, role, new token) for every demo staff member."""
+def issue_demo_tokens(conn: psycopg.Connection, ttl_days: int) -> list[tuple[str, str, str]]:
+    """(name, role, new token valid for ttl_days) for every demo staff member."""
     return conn.execute(
-        "SELECT st.display_name, m.role, api.issue_staff_token(st.id)"
+        "SELECT st.display_name, m.role, api.issue_staff_token(st.id, make_interval(days => %s))"
         "  FROM seating.restaurant_memberships AS m JOIN seating.staff AS st ON st.id = m.staff_id"
         " WHERE m.restaurant_id = %s"
         " ORDER BY array_position(ARRAY['owner', 'manager', 'host', 'server'], m.role), st.display_name",
-        (DEMO_RESTAURANT_ID,),
+        (ttl_days, DEMO_RESTAURANT_ID),
     ).fetchall()
 

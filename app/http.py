@@ -29,7 +29,7 @@ log = logging.getLogger("seating")
 _BEARER = re.compile(r"Bearer[ ]+([A-Za-z0-9._~+/-]+=*)[ ]*", re.IGNORECASE)
 _BODY_PATH = re.compile(r"`\$\.(.+)`$")  # where in the body msgspec found the problem
 
-Token = NamedDependency[str]
+TokenHash = NamedDependency[bytes]
 # A path id is parsed by msgspec as a UUID, exactly: 32 hex digits, hyphenated or not, and
 # nothing else (no surrounding space, newline or NUL, no braces or urn: prefix).
 SessionId = FromPath[Annotated[UUID, Parameter(description="A session id (UUID).")]]
@@ -65,22 +65,23 @@ class StrictJSONRequest(Request):
 def _errors(*statuses: int) -> dict[int, ResponseSpec]:
     described = {
         400: "INVALID_INPUT: malformed JSON, missing or ill-typed fields, 1 to 20 tableIds, a path id that is not a UUID",
-        401: "UNAUTHENTICATED: missing, malformed, unknown or revoked bearer token",
+        401: "UNAUTHENTICATED: missing, malformed, unknown, expired or revoked bearer token",
         403: "FORBIDDEN: not a member of the booking's restaurant, or the role may not do this",
         404: "BOOKING_NOT_FOUND or SESSION_NOT_FOUND",
         409: "HOLD_EXPIRED, SESSION_NOT_HELD, SESSION_CLOSED or VALIDATION_FAILED (details.checks)",
         422: "UNKNOWN_TABLES: table ids not in the booking's restaurant (details.tableIds)",
-        503: "UNAVAILABLE: the database is unreachable or overloaded; retry",
+        503: "UNAVAILABLE: the database is unreachable or overloaded, or the request hit its deadline; retry",
     }
     return {s: ResponseSpec(data_container=ErrorBody, description=described[s]) for s in (400, 401, 503, *statuses)}
 
 
-async def provide_token(request: Request) -> str:
-    """The bearer token; whether it is valid is decided inside the SQL call."""
+async def provide_token_hash(request: Request) -> bytes:
+    """The SHA-256 of the bearer token: the token itself never leaves the app (whether it is
+    valid is decided inside the SQL call)."""
     match = _BEARER.fullmatch(request.headers.get("authorization", ""))
     if match is None:
         raise ApiError(401, "UNAUTHENTICATED", "Send Authorization: Bearer <token>.", {})
-    return match.group(1)
+    return db.token_hash(match.group(1))
 
 
 class ManualAssignmentController(Controller):
@@ -88,44 +89,45 @@ class ManualAssignmentController(Controller):
     tags = ["manual assignment"]
     # One dependency: Litestar resolves two or more in a task group of their own, on every request.
     # The pool comes from the app's state (a reserved argument, no dependency).
-    dependencies = {"token": Provide(provide_token)}
+    dependencies = {"token_hash": Provide(provide_token_hash)}
     security = [{"bearer": []}]
 
     @post("/manual/session", operation_id="createSessionHold", responses={
         200: ResponseSpec(data_container=Session, description="The caller's active session was updated"),
         201: ResponseSpec(data_container=Session, description="A session was started"),
         **_errors(403, 404, 422)})
-    async def create_session_hold(self, data: JSONBody[HoldRequest], token: Token,
+    async def create_session_hold(self, data: JSONBody[HoldRequest], token_hash: TokenHash,
                                   state: State) -> Response[Session]:
         """Validate tables for a booking and hold them in one step: HELD when every check passes,
         else PROPOSED with the failing checks. Idempotent: the same tables refresh the same hold."""
-        row = await db.create_session_hold(state.pool, token, data.booking_id, data.table_ids, data.require_adjacency)
+        row = await db.create_session_hold(state.pool, token_hash, data.booking_id, data.table_ids,
+                                           data.require_adjacency)
         return Response(from_row(row, Session), status_code=201 if row["created"] else 200)
 
     @put("/manual/session/{session_id:str}/confirm", operation_id="confirmSession",
          responses=_errors(403, 404, 409))
-    async def confirm_session(self, session_id: SessionId, token: Token, state: State) -> Session:
+    async def confirm_session(self, session_id: SessionId, token_hash: TokenHash, state: State) -> Session:
         """Turn the session's hold into the booking's assignment (replacing any previous one)."""
-        return from_row(await db.confirm_session(state.pool, token, session_id), Session)
+        return from_row(await db.confirm_session(state.pool, token_hash, session_id), Session)
 
     @get("/manual/session/{session_id:str}", operation_id="getSession", responses=_errors(403, 404))
-    async def get_session(self, session_id: SessionId, token: Token, state: State) -> Session:
+    async def get_session(self, session_id: SessionId, token_hash: TokenHash, state: State) -> Session:
         """Read a session; a hold past its expiry reads as EXPIRED."""
-        return from_row(await db.get_session(state.pool, token, session_id), Session)
+        return from_row(await db.get_session(state.pool, token_hash, session_id), Session)
 
     @delete("/manual/session/{session_id:str}", operation_id="cancelSession", status_code=200,
             responses=_errors(403, 404, 409))
-    async def cancel_session(self, session_id: SessionId, token: Token, state: State) -> Session:
+    async def cancel_session(self, session_id: SessionId, token_hash: TokenHash, state: State) -> Session:
         """Cancel the session and release its hold (creator, or a manager or owner)."""
-        return from_row(await db.cancel_session(state.pool, token, session_id), Session)
+        return from_row(await db.cancel_session(state.pool, token_hash, session_id), Session)
 
     @get("/bookings/{booking_id:str}/assignment-context", operation_id="getAssignmentContext",
          responses=_errors(403, 404))
-    async def get_assignment_context(self, booking_id: BookingId, token: Token,
+    async def get_assignment_context(self, booking_id: BookingId, token_hash: TokenHash,
                                      state: State) -> AssignmentContext:
         """The floor plan for a booking: every table's state for its window, its current tables
         and the caller's active session."""
-        return from_row(await db.get_assignment_context(state.pool, token, booking_id), AssignmentContext)
+        return from_row(await db.get_assignment_context(state.pool, token_hash, booking_id), AssignmentContext)
 
 
 @get("/health", operation_id="health", tags=["operations"],
