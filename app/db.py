@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
@@ -71,12 +74,43 @@ def issue_token_by_email(conn: psycopg.Connection, email: str, ttl_days: int) ->
 # --- the HTTP app: one statement per request, token resolved inside it -----------------------
 
 
+@dataclass
+class _CallerShare:
+    slots: asyncio.Semaphore
+    users: int = 0
+
+
 class Pool(AsyncConnectionPool):
-    """The app's pool, carrying the one deadline every request's database work shares."""
+    """The app's pool, carrying the one deadline every request's database work shares, and a
+    share per caller: the requests of one bearer token hold at most half the connections at
+    once. A host whose requests all wait on one locked table (or a client in a loop) thus leaves
+    the other half to every other staff member and restaurant; their extra requests wait here,
+    holding no connection, within their deadline."""
 
     def __init__(self, *args, request_deadline_seconds: float, **kwargs):
         super().__init__(*args, **kwargs)
         self.request_deadline_seconds = request_deadline_seconds
+        self.connections_per_caller = max(1, self.max_size // 2)
+        self._callers: dict[bytes, _CallerShare] = {}
+
+    @asynccontextmanager
+    async def caller_share(self, caller: bytes, deadline: float) -> AsyncIterator[None]:
+        """Wait (until deadline, loop time; else TimeoutError) for one of the caller's slots."""
+        share = self._callers.get(caller)
+        if share is None:
+            share = self._callers[caller] = _CallerShare(asyncio.Semaphore(self.connections_per_caller))
+        share.users += 1
+        try:
+            async with asyncio.timeout_at(deadline):
+                await share.slots.acquire()
+            try:
+                yield
+            finally:
+                share.slots.release()
+        finally:
+            share.users -= 1
+            if share.users == 0:  # idle callers cost no memory
+                del self._callers[caller]
 
 
 def create_pool(settings: Settings) -> Pool:
@@ -104,56 +138,61 @@ def create_pool(settings: Settings) -> Pool:
     )
 
 
-async def _one(pool: Pool, query: str, params: tuple) -> dict:
-    """Run one api statement within the request's deadline: the wait for a free connection, the
-    statement and its one retry together (at the deadline the statement is cancelled on the
-    server and the connection goes back to the pool). A serialization failure, deadlock or lost
-    connection is retried once (every api call is idempotent); a lock or statement timeout is
-    not. Errors: ApiError (mapped by app.errors; UNAVAILABLE, 503, for every timeout)."""
+async def _one(pool: Pool, query: str, params: tuple, caller: bytes = b"") -> dict:
+    """Run one api statement within the request's deadline: the wait for the caller's share
+    and a free connection, the statement and its one retry together (at the deadline the
+    statement is cancelled on the server and the connection goes back to the pool). A
+    serialization failure, deadlock or lost connection is retried once (every api call is
+    idempotent); a lock or statement timeout is not.
+    Errors: ApiError (mapped by app.errors; UNAVAILABLE, 503, for every timeout)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + pool.request_deadline_seconds
-    for attempt in (1, 2):
-        try:
-            async with pool.connection(timeout=max(deadline - loop.time(), 0.001)) as conn:
-                async with asyncio.timeout_at(deadline):
-                    return await (await conn.execute(query, params)).fetchone()
-        except PoolTimeout:
-            raise errors.unavailable("No database connection became free within the request's deadline.") from None
-        except TimeoutError:
-            raise errors.unavailable("The request did not finish within its deadline; retry shortly.") from None
-        except psycopg.Error as error:
-            mapped = errors.from_database(error)
-            if mapped is None:
-                raise
-            if attempt == 1 and errors.retryable(error) and loop.time() < deadline:
-                continue
-            raise mapped from None
+    try:
+        async with pool.caller_share(caller, deadline):
+            for attempt in (1, 2):
+                try:
+                    async with pool.connection(timeout=max(deadline - loop.time(), 0.001)) as conn:
+                        async with asyncio.timeout_at(deadline):
+                            return await (await conn.execute(query, params)).fetchone()
+                except PoolTimeout:
+                    raise errors.unavailable("No database connection became free within the request's deadline.",
+                                             "deadline") from None
+                except psycopg.Error as error:
+                    mapped = errors.from_database(error)
+                    if mapped is None:
+                        raise
+                    if attempt == 1 and errors.retryable(error) and loop.time() < deadline:
+                        continue
+                    raise mapped from None
+    except TimeoutError:
+        raise errors.unavailable("The request did not finish within its deadline; retry shortly.", "deadline") from None
     raise AssertionError("unreachable")
 
 
 async def create_session_hold(pool, token_hash: bytes, booking_id: UUID, table_ids: list[UUID],
                               require_adjacency: bool | None) -> dict:
     return await _one(pool, "SELECT * FROM api.create_session_hold(api.authenticate_staff(%s), %s, %s::uuid[], %s)",
-                      (token_hash, booking_id, table_ids, require_adjacency))
+                      (token_hash, booking_id, table_ids, require_adjacency), token_hash)
 
 
 async def confirm_session(pool, token_hash: bytes, session_id: UUID) -> dict:
     return await _one(pool, "SELECT * FROM api.confirm_session(api.authenticate_staff(%s), %s)",
-                      (token_hash, session_id))
+                      (token_hash, session_id), token_hash)
 
 
 async def cancel_session(pool, token_hash: bytes, session_id: UUID) -> dict:
     return await _one(pool, "SELECT * FROM api.cancel_session(api.authenticate_staff(%s), %s)",
-                      (token_hash, session_id))
+                      (token_hash, session_id), token_hash)
 
 
 async def get_session(pool, token_hash: bytes, session_id: UUID) -> dict:
-    return await _one(pool, "SELECT * FROM api.get_session(api.authenticate_staff(%s), %s)", (token_hash, session_id))
+    return await _one(pool, "SELECT * FROM api.get_session(api.authenticate_staff(%s), %s)", (token_hash, session_id),
+                      token_hash)
 
 
 async def get_assignment_context(pool, token_hash: bytes, booking_id: UUID) -> dict:
     return await _one(pool, "SELECT * FROM api.get_assignment_context(api.authenticate_staff(%s), %s)",
-                      (token_hash, booking_id))
+                      (token_hash, booking_id), token_hash)
 
 
 async def health(pool) -> dict:

@@ -62,8 +62,11 @@ def internal() -> ApiError:
     return ApiError(500, "INTERNAL", "Something went wrong on our side; it has been logged.", {})
 
 
-def unavailable(message: str) -> ApiError:
-    return ApiError(503, "UNAVAILABLE", message, {"retry": True})
+def unavailable(message: str, reason: str = "database") -> ApiError:
+    """503 UNAVAILABLE; details.reason is one of database (unreachable, overloaded or not
+    migrated), lock_timeout (a row stayed locked DB_LOCK_TIMEOUT_MS) or deadline (the request
+    used up REQUEST_DEADLINE_MS: waiting for a connection, its statement, its one retry)."""
+    return ApiError(503, "UNAVAILABLE", message, {"retry": True, "reason": reason})
 
 
 # A transaction that lost a race or its connection may succeed on a second try (every api call
@@ -71,9 +74,9 @@ def unavailable(message: str) -> ApiError:
 # second wait would hold a pooled connection for as long again, which is how one restaurant's
 # stuck table would slow every other restaurant down.
 _RETRYABLE_SQLSTATES = {"40001", "40P01", "57P01", "57P02", "57P03"}
-_TIMEOUT_MESSAGES = {
-    "55P03": "A table or booking this request needs is locked by another transaction; retry shortly.",
-    "57014": "The request did not finish within its deadline; retry shortly.",
+_TIMEOUTS = {  # SQLSTATE -> (details.reason, message)
+    "55P03": ("lock_timeout", "A table or booking this request needs is locked by another transaction; retry shortly."),
+    "57014": ("deadline", "The request did not finish within its deadline; retry shortly."),
 }
 
 
@@ -98,8 +101,9 @@ def from_database(error: psycopg.Error) -> ApiError | None:
         except (ValueError, AttributeError):
             details = {}
         return ApiError(status, code, error.diag.message_primary or code, details if isinstance(details, dict) else {})
-    if sqlstate in _TIMEOUT_MESSAGES:
-        return unavailable(_TIMEOUT_MESSAGES[sqlstate])
+    if sqlstate in _TIMEOUTS:
+        reason, message = _TIMEOUTS[sqlstate]
+        return unavailable(message, reason)
     if isinstance(error, psycopg.OperationalError):
         return unavailable("The database is unavailable or overloaded; retry shortly.")
     return None

@@ -135,7 +135,7 @@ class ManualAssignmentController(Controller):
 async def health(state: State) -> Health:
     """200 when the database is reachable and migrated."""
     if not (await db.health(state.pool))["migrated"]:
-        raise unavailable("The database is reachable but not migrated: run `python -m app migrate`.")
+        raise unavailable("The database is reachable but not migrated: run `python -m app migrate`.", "database")
     return Health(status="ok", database="reachable", migrated=True)
 
 
