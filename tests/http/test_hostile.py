@@ -2,12 +2,15 @@
 error never names another restaurant's ids. Numbered cases refer to issue 12."""
 
 import uuid
+from dataclasses import replace
 
 import pytest
+from litestar.testing import TestClient
 
+from app.http import create_app
 from tests.http.test_api import SESSION, assert_error, hold
+from tests.support import call, standard_floor
 from tests.support import hold as sql_hold
-from tests.support import standard_floor
 
 ZERO = "00000000-0000-0000-0000-000000000000"
 JSON = {"Content-Type": "application/json"}
@@ -175,3 +178,67 @@ def test_case11_unknown_tables_never_name_another_restaurants_table(client, conn
                          422, "UNKNOWN_TABLES")
     assert error["details"]["tableIds"] == [str(foreign_table)]  # what she sent, nothing more
     assert not ids_in(error) & {str(elsewhere.id), *map(str, elsewhere.zones.values())}
+
+
+# --- case 10: the bearer token never reaches PostgreSQL; tokens expire ---------------------------
+
+def traced(client, app, trace_path, requests):
+    """Run requests with libpq's protocol trace on the app's one pooled connection: the file
+    holds every message the app sent PostgreSQL (statements and bind parameters)."""
+    pool = app.state.pool
+
+    async def switch(on: bool):
+        async with pool.connection() as conn:
+            if on:
+                conn.pgconn.trace(trace_file.fileno())
+            else:
+                conn.pgconn.untrace()
+
+    with open(trace_path, "w") as trace_file:
+        client.blocking_portal.call(switch, True)
+        try:
+            requests()
+        finally:
+            client.blocking_portal.call(switch, False)
+    return trace_path.read_text()
+
+
+def test_case10_no_bearer_token_reaches_postgresql(settings, conn, floor, tmp_path):
+    """What log_min_duration_statement = 0 would log is what the app sends: the trace of its one
+    connection holds the statements and bind parameters of every route, and no token."""
+    token = call(conn, "issue_staff_token", floor.staff["Hana Host"])["issue_staff_token"]
+    secret = token.removeprefix("sat_")
+    headers = {"Authorization": f"Bearer {token}"}
+    booking = floor.booking()
+    app = create_app(replace(settings, pool_min_size=1, pool_max_size=1))
+    with TestClient(app) as client:
+        def every_route():
+            session = hold(client, headers, booking, floor.ids("T1")).json()
+            assert session["status"] == "HELD"
+            for method, path in [("get", f"{SESSION}/{session['id']}"), ("put", f"{SESSION}/{session['id']}/confirm"),
+                                 ("delete", f"{SESSION}/{session['id']}"),
+                                 ("get", f"/api/staff/bookings/{booking}/assignment-context"),
+                                 ("get", f"{SESSION}/{uuid.uuid4()}")]:
+                assert getattr(client, method)(path, headers=headers).status_code < 500
+            assert_error(client.get(f"{SESSION}/{uuid.uuid4()}", headers={"Authorization": "Bearer sat_wrong"}),
+                         401, "UNAUTHENTICATED")
+
+        sent = traced(client, app, tmp_path / "app.trace", every_route)
+        assert "authenticate_staff" in sent and "Bind" in sent  # the trace did see the calls
+        assert secret not in sent and "sat_wrong" not in sent
+
+        # The check can fail: the same trace shows a token sent in clear as a bind parameter.
+        async def leak():
+            async with app.state.pool.connection() as connection:
+                await connection.execute("SELECT %s::text", (token,))
+        leaked = traced(client, app, tmp_path / "leak.trace", lambda: client.blocking_portal.call(leak))
+        assert secret in leaked
+
+
+def test_case10_an_expired_token_is_401(client, conn, floor, tokens):
+    hana = tokens["Hana Host"]
+    assert hold(client, hana, floor.booking(), floor.ids("T1")).status_code == 201
+    conn.execute("UPDATE seating.staff_tokens SET created_at = created_at - interval '31 days',"
+                 " expires_at = expires_at - interval '31 days' WHERE staff_id = %s", (floor.staff["Hana Host"],))
+    error = assert_error(hold(client, hana, floor.booking(), floor.ids("T2")), 401, "UNAUTHENTICATED")
+    assert error["details"] == {}
