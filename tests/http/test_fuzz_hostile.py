@@ -47,7 +47,8 @@ def mangled_uuid() -> st.SearchStrategy[str]:
 
 
 json_scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.integers(min_value=10**30), st.floats(allow_nan=False, allow_infinity=False),
+    st.none(), st.booleans(), st.integers(), st.integers(min_value=10**30),
+    st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=40), st.sampled_from(["true", "false", "0", "1", "null", "", "yes", "NaN"]), mangled_uuid(),
 )
 json_values = st.recursive(json_scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
@@ -112,7 +113,8 @@ def test_raw_bodies_deep_nesting_huge_numbers_bad_utf8(client, tokens):
     @FUZZ
     @given(body=raw_bodies(), with_token=st.booleans())
     def run(body, with_token):
-        response = client.post(SESSION, content=body, headers=hana if with_token else {"Content-Type": "application/json"})
+        headers = hana if with_token else {"Content-Type": "application/json"}
+        response = client.post(SESSION, content=body, headers=headers)
         assert_no_server_error(response)
         assert response.status_code in (400, 401, 404, 422), response.text[:300]
 
