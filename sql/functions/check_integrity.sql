@@ -41,7 +41,7 @@ BEGIN
        AND greatest(upper(l.during), upper(w.during)) > now()  -- rows over before a buffer change keep theirs
        AND (l.kind = 'assignment'
             OR seating._hold_row_is_live(l.restaurant_id, l.hold_id));
-    -- A closed booking keeps no tables.
+    -- A closed booking keeps no tables and no hold.
     RETURN QUERY
     SELECT 'closed_booking_has_tables', b.restaurant_id, jsonb_build_object('bookingId', b.id, 'status', b.status)
       FROM seating.bookings AS b
@@ -49,9 +49,8 @@ BEGIN
        AND (EXISTS (SELECT FROM seating.allocations AS l WHERE l.restaurant_id = b.restaurant_id AND l.booking_id = b.id)
             OR EXISTS (SELECT FROM seating.booking_table_assignments AS a
                         WHERE a.restaurant_id = b.restaurant_id AND a.booking_id = b.id AND a.released_at IS NULL)
-            OR EXISTS (SELECT FROM seating.manual_assignment_sessions AS s
-                        WHERE s.restaurant_id = b.restaurant_id AND s.booking_id = b.id
-                          AND s.status IN ('PROPOSED', 'HELD')));
+            OR EXISTS (SELECT FROM seating.manual_assignment_sessions AS s  -- a proposal holds nothing
+                        WHERE s.restaurant_id = b.restaurant_id AND s.booking_id = b.id AND s.status = 'HELD'));
     -- A current assignment names an existing table.
     RETURN QUERY
     SELECT 'assignment_of_unknown_table', a.restaurant_id, jsonb_build_object('bookingId', a.booking_id, 'tableId', a.table_id)

@@ -1,4 +1,4 @@
--- api.purge_history: the retention purge: closed sessions (with their events) and revoked tokens
+-- api.purge_history: the retention purge: closed sessions (with their events) and revoked or expired tokens
 -- older than the retention period.
 CREATE OR REPLACE FUNCTION api.purge_history(p_retention_days integer)
 RETURNS TABLE (sessions bigint, session_events bigint, staff_tokens bigint)
@@ -39,6 +39,6 @@ END;
 $$;
 
 COMMENT ON FUNCTION api.purge_history(integer) IS
-'Deletes closed sessions (CONFIRMED, CANCELLED, EXPIRED) last changed more than p_retention_days ago, with their session events, and tokens revoked that long ago. Bookings, assignments and booking status history are kept.
+'Deletes closed sessions (CONFIRMED, CANCELLED, EXPIRED) last changed more than p_retention_days ago, with their session events, and tokens revoked or expired that long ago. Bookings, assignments and booking status history are kept.
 Returns how many rows of each it deleted. The app''s sweeper runs it hourly with RETENTION_DAYS. Errors: INVALID_INPUT (p_retention_days < 1).';
 REVOKE ALL ON FUNCTION api.purge_history(integer) FROM PUBLIC;
