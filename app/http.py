@@ -18,10 +18,13 @@ from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.params import FromPath, JSONBody, Parameter
 
-from app import db, errors
+from app import db, docs, errors, logs, metrics
 from app.errors import ApiError, unavailable
+from app.legacy import legacy_controller
+from app.me import me_controller
 from app.schemas import AssignmentContext, ErrorBody, Health, HoldRequest, Session, camel, from_row
 from app.settings import Settings
+from app.sweeper import sweeper_lifespan
 
 log = logging.getLogger("seating")
 
@@ -57,8 +60,7 @@ async def provide_token(request: Request) -> str:
 class ManualAssignmentController(Controller):
     path = "/api/staff"
     tags = ["manual assignment"]
-    # One dependency: Litestar resolves two or more in a task group of their own, on every request.
-    # The pool comes from the app's state (a reserved argument, no dependency).
+    # One dependency only (two or more cost a task group per request): the pool comes from state.
     dependencies = {"token": Provide(provide_token)}
     security = [{"bearer": []}]
 
@@ -157,9 +159,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             await pool.close()
 
-    return Litestar(
-        route_handlers=[ManualAssignmentController, health],
-        lifespan=[lifespan],
+    logs.configure()
+    app = Litestar(
+        route_handlers=[ManualAssignmentController, health,
+                        # DESIGN §13: the caller and their flags, the legacy flow, metrics, offline docs
+                        me_controller(provide_token), legacy_controller(settings.legacy_endpoints, provide_token),
+                        metrics.metrics, docs.assets_router()],
+        lifespan=[lifespan, sweeper_lifespan(settings)],
         exception_handlers={ApiError: handle_api_error, HTTPException: handle_http_exception,
                             Exception: handle_unexpected},
         request_max_body_size=settings.max_body_bytes,
@@ -168,7 +174,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version="1.0.0",
             description="Hold and confirm tables for bookings. Errors: see docs/errors.md.",
             path="/schema",
+            render_plugins=docs.render_plugins(),
             components=Components(security_schemes={
                 "bearer": SecurityScheme(type="http", scheme="bearer", description="A token from api.issue_staff_token")}),
         ),
     )
+    # Around everything, unmatched routes included: the request id, metrics and the log line.
+    app.asgi_handler = logs.RequestObserver(app.asgi_handler, log_requests=settings.request_log)
+    return app

@@ -58,8 +58,7 @@ BEGIN
        AND (a.restaurant_id = NEW.restaurant_id) IS TRUE  -- see seating._blockers
        AND (a.during && v_window) IS TRUE
        AND a.booking_id IS DISTINCT FROM NEW.id
-       AND (a.kind <> 'hold' OR coalesce(seating._hold_is_live((SELECT h.expires_at FROM seating.table_holds AS h
-                                                                 WHERE h.restaurant_id = a.restaurant_id AND h.id = a.hold_id)), false));
+       AND (a.kind <> 'hold' OR seating._hold_row_is_live(a.restaurant_id, a.hold_id));
 
     IF v_taken IS NOT NULL THEN
         v_reason := format('booking moved to %s – %s; taken then: table %s', NEW.start_at, NEW.end_at,

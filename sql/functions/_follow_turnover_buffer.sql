@@ -17,8 +17,7 @@ BEGIN
     -- Expired holds block nobody and move nowhere.
     DELETE FROM seating.allocations AS a
      WHERE a.restaurant_id = NEW.id AND a.kind = 'hold'
-       AND NOT coalesce(seating._hold_is_live((SELECT h.expires_at FROM seating.table_holds AS h
-                                                WHERE h.restaurant_id = a.restaurant_id AND h.id = a.hold_id)), false);
+       AND NOT seating._hold_row_is_live(a.restaurant_id, a.hold_id);
 
     SELECT jsonb_agg(jsonb_build_object(
                'tableId', t.id, 'tableNumber', t.table_number,

@@ -10,16 +10,16 @@ SET search_path = ''
 AS $$
 DECLARE
     v_uses jsonb;
+    v_booking_id uuid;
 BEGIN
     IF NOT EXISTS (SELECT FROM seating.restaurants AS r WHERE r.id = OLD.restaurant_id) THEN
         RETURN OLD;  -- the restaurant is being deleted, and everything of it goes with it
     END IF;
     SELECT jsonb_agg(seating._ledger_row_json(a.id, a.restaurant_id) ORDER BY lower(a.during)) INTO v_uses
       FROM seating.allocations AS a
-      LEFT JOIN seating.table_holds AS h ON h.restaurant_id = a.restaurant_id AND h.id = a.hold_id
      WHERE a.table_id = OLD.id AND (a.restaurant_id = OLD.restaurant_id) IS TRUE
        AND ((a.kind = 'assignment' AND upper(a.during) > now())
-            OR (a.kind = 'hold' AND coalesce(seating._hold_is_live(h.expires_at), false)));
+            OR (a.kind = 'hold' AND seating._hold_row_is_live(a.restaurant_id, a.hold_id)));
     IF v_uses IS NOT NULL THEN
         PERFORM seating._raise_error('TABLE_IN_USE',
             format('Table %s has %s current hold(s) or assignment(s) and cannot be deleted; set active = false to take it out of service.',
@@ -29,8 +29,13 @@ BEGIN
 
     UPDATE seating.booking_table_assignments AS a SET table_number = OLD.table_number
      WHERE a.restaurant_id = OLD.restaurant_id AND a.table_id = OLD.id;
-    PERFORM seating._release_assignment(OLD.restaurant_id, NULL, ARRAY[OLD.id], NULL,
-        format('table %s deleted', OLD.table_number));
+    FOR v_booking_id IN
+        SELECT DISTINCT a.booking_id FROM seating.booking_table_assignments AS a
+         WHERE a.restaurant_id = OLD.restaurant_id AND a.table_id = OLD.id AND a.released_at IS NULL
+    LOOP
+        PERFORM seating._release_assignment(OLD.restaurant_id, v_booking_id, ARRAY[OLD.id], NULL,
+            format('table %s deleted', OLD.table_number));
+    END LOOP;
     RETURN OLD;
 END;
 $$;

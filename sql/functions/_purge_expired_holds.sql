@@ -18,8 +18,7 @@ BEGIN
        AND (a.restaurant_id = NEW.restaurant_id) IS TRUE  -- see seating._blockers
        AND (a.during && NEW.during) IS TRUE
        AND a.id <> NEW.id
-       AND NOT coalesce(seating._hold_is_live((SELECT h.expires_at FROM seating.table_holds AS h
-                                                WHERE h.restaurant_id = a.restaurant_id AND h.id = a.hold_id)), false);
+       AND NOT seating._hold_row_is_live(a.restaurant_id, a.hold_id);
     RETURN NEW;
 END;
 $$;

@@ -40,8 +40,7 @@ BEGIN
      WHERE l.kind IN ('hold', 'assignment') AND l.during <> w.during
        AND greatest(upper(l.during), upper(w.during)) > now()  -- rows over before a buffer change keep theirs
        AND (l.kind = 'assignment'
-            OR seating._hold_is_live((SELECT h.expires_at FROM seating.table_holds AS h
-                                       WHERE h.restaurant_id = l.restaurant_id AND h.id = l.hold_id)));
+            OR seating._hold_row_is_live(l.restaurant_id, l.hold_id));
     -- A closed booking keeps no tables.
     RETURN QUERY
     SELECT 'closed_booking_has_tables', b.restaurant_id, jsonb_build_object('bookingId', b.id, 'status', b.status)

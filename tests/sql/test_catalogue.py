@@ -13,8 +13,12 @@ from tests.support import hold
 
 APP_FUNCTIONS = {"create_session_hold", "confirm_session", "cancel_session", "get_session", "evaluate_selection",
                  "get_assignment_context",
-                 "expire_sessions", "authenticate_staff"}
-GLOBAL_TABLES = {"staff", "staff_tokens"}
+                 "expire_sessions", "authenticate_staff",
+                 # operations and the migration path (DESIGN §13)
+                 "get_me", "get_session_counts", "run_sweeper",
+                 "get_legacy_context", "legacy_validate", "legacy_hold", "legacy_confirm", "legacy_release_hold"}
+# Reference tables, the same for every restaurant (Citus: replicated, not distributed).
+GLOBAL_TABLES = {"staff", "staff_tokens", "feature_flags", "sweeper_runs"}
 
 
 def functions(conn):
