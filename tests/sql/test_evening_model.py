@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import psycopg
-import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -636,25 +635,11 @@ class EveningMachine(RuleBasedStateMachine):
             (self.floor.id,),
         ).fetchall()
 
-    def _known_issue(self, row) -> bool:
-        """A PROPOSED session (no tables held) started on a closed booking is reported as
-        closed_booking_has_tables: see test_a_proposal_for_a_closed_booking_keeps_integrity_clean."""
-        invariant_name, _restaurant, details = row
-        if invariant_name != "closed_booking_has_tables":
-            return False
-        booking = self.bookings.index(uuid.UUID(details["bookingId"]))
-        mine = [s for s in self.model.sessions.values() if s.booking == booking]
-        return (
-            not self.model.bookings[booking].tables
-            and not any(s.status == "HELD" for s in mine)
-            and any(s.status == "PROPOSED" for s in mine)
-        )
-
     @invariant()
     def no_table_is_given_twice(self):
         # Earlier examples' restaurants stay in the database: judge this one (a failed example
         # would otherwise fail every later one).
-        assert [row for row in integrity(self.conn) if row[1] == self.floor.id and not self._known_issue(row)] == []
+        assert [row for row in integrity(self.conn) if row[1] == self.floor.id] == []
         assert self.conn.execute(DOUBLE_CLAIMS, {"r": self.floor.id}).fetchall() == []
         assert self.conn.execute(DOUBLE_HOLDS, {"r": self.floor.id}).fetchall() == []
 
@@ -715,14 +700,9 @@ def test_an_evening_follows_the_model(conn):
     )
 
 
-# Reproductions of what the model found, each the shortest sequence that shows it.
+# What the model found, each as the shortest sequence that shows it.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="check_integrity reports closed_booking_has_tables for a PROPOSED session "
-    "(no hold) that create_session_hold starts on a closed booking",
-)
 def test_a_proposal_for_a_closed_booking_keeps_integrity_clean(conn, floor):
     booking = floor.booking(status="cancelled")
     result = hold(conn, floor.staff["Hana Host"], booking, floor.ids("T1"))
