@@ -4,6 +4,7 @@ and one transaction."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from uuid import UUID
 
@@ -86,12 +87,19 @@ def create_pool(settings: Settings) -> AsyncConnectionPool:
 
 
 async def _one(pool: AsyncConnectionPool, query: str, params: tuple) -> dict:
-    """Run one api statement. Every api call is idempotent, so a serialization failure, deadlock
-    or dropped connection is retried once; then the database counts as unavailable."""
+    """Run one api statement and return its one row."""
+    return (await _all(pool, query, params))[0]
+
+
+async def _all(pool: AsyncConnectionPool, query: str, params: tuple) -> list[dict]:
+    """Run one api statement and return its rows. Every api call is idempotent, so a
+    serialization failure, deadlock or dropped connection is retried once; then the database
+    counts as unavailable. (A ticket redemption that committed before its connection dropped
+    answers UNAUTHENTICATED on the retry: the page then asks for a new ticket.)"""
     for attempt in (1, 2):
         try:
             async with pool.connection() as conn:
-                return await (await conn.execute(query, params)).fetchone()
+                return await (await conn.execute(query, params)).fetchall()
         except PoolTimeout:
             raise errors.unavailable("No database connection became free in time.") from None
         except psycopg.Error as error:
@@ -125,6 +133,27 @@ async def get_session(pool, token: str, session_id: UUID) -> dict:
 async def get_assignment_context(pool, token: str, booking_id: UUID) -> dict:
     return await _one(pool, "SELECT * FROM api.get_assignment_context(api.authenticate_staff(%s), %s)",
                       (token, booking_id))
+
+
+async def get_staff_me(pool, token: str) -> dict:
+    return await _one(pool, "SELECT * FROM api.get_staff_me(api.authenticate_staff(%s))", (token,))
+
+
+async def list_bookings(pool, token: str, restaurant_id: UUID, day: date) -> list[dict]:
+    """Every booking of the restaurant's local day, one dict each (possibly none)."""
+    return await _all(pool, "SELECT * FROM api.list_bookings(api.authenticate_staff(%s), %s, %s)",
+                      (token, restaurant_id, day))
+
+
+async def issue_event_ticket(pool, token: str, restaurant_id: UUID) -> dict:
+    return await _one(pool, "SELECT * FROM api.issue_event_ticket(api.authenticate_staff(%s), %s)",
+                      (token, restaurant_id))
+
+
+async def redeem_event_ticket(pool, restaurant_id: UUID, ticket: str) -> UUID:
+    """The staff id the ticket was issued to; the ticket is used up."""
+    row = await _one(pool, "SELECT api.redeem_event_ticket(%s, %s) AS staff_id", (restaurant_id, ticket))
+    return row["staff_id"]
 
 
 async def health(pool) -> dict:

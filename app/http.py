@@ -7,20 +7,25 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, Litestar, Request, Response, delete, get, post, put
+from litestar import Controller, Litestar, MediaType, Request, Response, delete, get, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.params import FromPath, JSONBody, Parameter
+from litestar.response import File, ServerSentEvent
+from litestar.static_files import create_static_files_router
 
-from app import db, errors
+from app import db, errors, events
 from app.errors import ApiError, unavailable
-from app.schemas import AssignmentContext, ErrorBody, Health, HoldRequest, Session, camel, from_row
+from app.schemas import (AssignmentContext, DayBooking, DayBookings, ErrorBody, EventTicket, Health, HoldRequest,
+                         Session, StaffMe, camel, from_row)
 from app.settings import Settings
 
 log = logging.getLogger("seating")
@@ -31,13 +36,15 @@ _UUID = r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a
 Token = NamedDependency[str]
 SessionId = FromPath[Annotated[str, Parameter(pattern=_UUID, description="A session id (UUID).")]]
 BookingId = FromPath[Annotated[str, Parameter(pattern=_UUID, description="A booking id (UUID).")]]
+RestaurantId = FromPath[Annotated[str, Parameter(pattern=_UUID, description="A restaurant id (UUID).")]]
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def _errors(*statuses: int) -> dict[int, ResponseSpec]:
     described = {
         400: "INVALID_INPUT: malformed JSON, missing or ill-typed fields, 1 to 20 tableIds, a path id that is not a UUID",
         401: "UNAUTHENTICATED: missing, malformed, unknown or revoked bearer token",
-        403: "FORBIDDEN: not a member of the booking's restaurant, or the role may not do this",
+        403: "FORBIDDEN: not a member of the booking's restaurant (or of this restaurant), or the role may not do this",
         404: "BOOKING_NOT_FOUND or SESSION_NOT_FOUND",
         409: "HOLD_EXPIRED, SESSION_NOT_HELD, SESSION_CLOSED or VALIDATION_FAILED (details.checks)",
         422: "UNKNOWN_TABLES: table ids not in the booking's restaurant (details.tableIds)",
@@ -99,6 +106,63 @@ class ManualAssignmentController(Controller):
         return from_row(await db.get_assignment_context(state.pool, token, UUID(booking_id)), AssignmentContext)
 
 
+class StaffPageController(Controller):
+    """What the staff page reads besides the floor plan: the caller, the day's bookings, and a
+    ticket for the restaurant's event stream."""
+
+    path = "/api/staff"
+    tags = ["staff page"]
+    dependencies = {"token": Provide(provide_token)}
+    security = [{"bearer": []}]
+
+    @get("/me", operation_id="getStaffMe", responses=_errors())
+    async def get_staff_me(self, token: Token, state: State) -> StaffMe:
+        """The caller: id, displayName and memberships (restaurantId, restaurantName, timezone, role)."""
+        return from_row(await db.get_staff_me(state.pool, token), StaffMe)
+
+    @get("/restaurants/{restaurant_id:str}/bookings", operation_id="listBookings", responses=_errors(403))
+    async def list_bookings(self, restaurant_id: RestaurantId, token: Token, state: State,
+                            day: Annotated[date, Parameter(query="date", description="The restaurant's local date, YYYY-MM-DD.")]
+                            ) -> DayBookings:
+        """The bookings that start on that local day, by time, with their current tables, a
+        needsTables flag and assignmentIssues. FORBIDDEN also for a restaurant that does not exist."""
+        rows = await db.list_bookings(state.pool, token, UUID(restaurant_id), day)
+        return DayBookings(bookings=[from_row(row, DayBooking) for row in rows])
+
+    @post("/restaurants/{restaurant_id:str}/event-tickets", operation_id="issueEventTicket", status_code=201,
+           responses=_errors(403))
+    async def issue_event_ticket(self, restaurant_id: RestaurantId, token: Token, state: State) -> EventTicket:
+        """A ticket for this restaurant's event stream: single use, valid for 30 seconds."""
+        return from_row(await db.issue_event_ticket(state.pool, token, UUID(restaurant_id)), EventTicket)
+
+
+@get("/api/staff/restaurants/{restaurant_id:str}/events", operation_id="streamEvents", tags=["staff page"],
+     responses={401: ResponseSpec(data_container=ErrorBody, description="UNAUTHENTICATED: the ticket is missing, unknown, used, expired or for another restaurant"),
+                **{s: r for s, r in _errors(403).items() if s != 401}})
+async def stream_events(restaurant_id: RestaurantId, state: State,
+                        ticket: Annotated[str | None, Parameter(query="ticket", max_length=200,
+                                                                description="From POST .../event-tickets; single use.")] = None
+                        ) -> ServerSentEvent:
+    """Server-Sent Events: every change in the restaurant, as it commits. `ready` first (fetch
+    what you show now), then one event per change named by its kind (`ledger`, `session`,
+    `booking`, `table`) with JSON data {restaurantId, kind, op, bookingIds, tableIds[, ledgerKinds]};
+    `resync` means refetch; `dropped` ends a stream that fell behind. Reconnect with a new ticket
+    and refetch. EventSource sends no headers, hence the ticket."""
+    if not ticket:
+        raise ApiError(401, "UNAUTHENTICATED", "Send ?ticket= from POST /api/staff/restaurants/{restaurantId}/event-tickets.", {})
+    await db.redeem_event_ticket(state.pool, UUID(restaurant_id), ticket)
+    broadcaster: events.Broadcaster = state.broadcaster
+    subscriber = broadcaster.subscribe(str(UUID(restaurant_id)))
+    return ServerSentEvent(events.stream(broadcaster, subscriber, state.settings.event_keepalive_seconds),
+                           headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+@get("/staff", operation_id="staffPage", include_in_schema=False, media_type=MediaType.HTML)
+async def staff_page() -> File:
+    """The staff page (DESIGN §11): plain HTML and ES modules under /staff/."""
+    return File(STATIC_DIR / "index.html", content_disposition_type="inline", media_type=MediaType.HTML)
+
+
 @get("/health", operation_id="health", tags=["operations"],
      responses={503: ResponseSpec(data_container=ErrorBody, description="UNAVAILABLE")})
 async def health(state: State) -> Health:
@@ -152,13 +216,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
         pool = db.create_pool(settings)
         await pool.open(wait=False)
         app.state.pool = pool
+        app.state.settings = settings
+        broadcaster = events.Broadcaster(settings.database_url, queue_size=settings.event_queue_size)
+        broadcaster.start()
+        app.state.broadcaster = broadcaster
         try:
             yield
         finally:
+            await broadcaster.close()
             await pool.close()
 
+    events.end_streams_on_server_exit()
     return Litestar(
-        route_handlers=[ManualAssignmentController, health],
+        route_handlers=[ManualAssignmentController, StaffPageController, stream_events, staff_page,
+                        create_static_files_router(path="/staff", directories=[STATIC_DIR]), health],
         lifespan=[lifespan],
         exception_handlers={ApiError: handle_api_error, HTTPException: handle_http_exception,
                             Exception: handle_unexpected},

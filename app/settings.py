@@ -19,6 +19,8 @@ class Settings:
     pool_timeout_seconds: float
     statement_timeout_ms: int
     max_body_bytes: int
+    event_queue_size: int = 64
+    event_keepalive_seconds: float = 15.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -30,4 +32,6 @@ class Settings:
             pool_timeout_seconds=float(env.get("DB_POOL_TIMEOUT_SECONDS", "5")),
             statement_timeout_ms=int(env.get("DB_STATEMENT_TIMEOUT_MS", "5000")),
             max_body_bytes=int(env.get("MAX_BODY_BYTES", "16384")),
+            event_queue_size=int(env.get("EVENT_QUEUE_SIZE", "64")),
+            event_keepalive_seconds=float(env.get("EVENT_KEEPALIVE_SECONDS", "15")),
         )
