@@ -12,7 +12,7 @@ from app.settings import APP_ROLE
 from tests.support import hold
 
 APP_FUNCTIONS = {"create_session_hold", "confirm_session", "cancel_session", "get_session", "evaluate_selection",
-                 "get_assignment_context",
+                 "get_assignment_context", "get_staff_me", "list_bookings", "issue_event_ticket", "redeem_event_ticket",
                  "expire_sessions", "authenticate_staff"}
 GLOBAL_TABLES = {"staff", "staff_tokens"}
 

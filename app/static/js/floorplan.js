@@ -33,6 +33,7 @@ function renderTables(view, state, context, onToggle) {
   const ys = placed.map((t) => t.position.y);
   const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
   view.floor.style.setProperty("--rows", String(placed.length ? maxY - minY + 1 : 0));
+  view.floor.style.setProperty("--cols", String(placed.length ? maxX - minX + 1 : 1));
   view.floor.hidden = placed.length === 0;
   view.unplacedTitle.hidden = placed.length === tables.length;
 
