@@ -18,7 +18,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 from litestar.response import File, ServerSentEvent
 from litestar.static_files import create_static_files_router
 
@@ -122,7 +122,7 @@ class StaffPageController(Controller):
 
     @get("/restaurants/{restaurant_id:str}/bookings", operation_id="listBookings", responses=_errors(403))
     async def list_bookings(self, restaurant_id: RestaurantId, token: Token, state: State,
-                            day: Annotated[date, Parameter(query="date", description="The restaurant's local date, YYYY-MM-DD.")]
+                            day: Annotated[date, QueryParameter(name="date", description="The restaurant's local date, YYYY-MM-DD.")]
                             ) -> DayBookings:
         """The bookings that start on that local day, by time, with their current tables, a
         needsTables flag and assignmentIssues. FORBIDDEN also for a restaurant that does not exist."""
@@ -140,8 +140,8 @@ class StaffPageController(Controller):
      responses={401: ResponseSpec(data_container=ErrorBody, description="UNAUTHENTICATED: the ticket is missing, unknown, used, expired or for another restaurant"),
                 **{s: r for s, r in _errors(403).items() if s != 401}})
 async def stream_events(restaurant_id: RestaurantId, state: State,
-                        ticket: Annotated[str | None, Parameter(query="ticket", max_length=200,
-                                                                description="From POST .../event-tickets; single use.")] = None
+                        ticket: Annotated[str | None, QueryParameter(max_length=200,
+                                                                     description="From POST .../event-tickets; single use.")] = None
                         ) -> ServerSentEvent:
     """Server-Sent Events: every change in the restaurant, as it commits. `ready` first (fetch
     what you show now), then one event per change named by its kind (`ledger`, `session`,
