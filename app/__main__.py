@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import socket
 import sys
+import tempfile
+from pathlib import Path
 
 import psycopg
 
@@ -22,22 +26,66 @@ def _database_url(settings: Settings) -> str:
     return settings.database_url
 
 
+def _tool_database_url(settings: Settings) -> str:
+    """DATABASE_URL, else the embedded PostgreSQL of a running `make run` (its .pgdata/)."""
+    if not settings.database_url:
+        url = pgserver.running_dev_url()
+        if url:
+            print(f"(DATABASE_URL is unset: using the embedded PostgreSQL of make run in {pgserver.DEV_DATA_DIR.name}/)",
+                  file=sys.stderr)
+            return url
+    return _database_url(settings)
+
+
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
     applied = migrations.migrate(_database_url(settings))
     print(f"migrations applied: {', '.join(applied) or 'none pending'}; functions re-applied")
 
 
 def cmd_sweep(args: argparse.Namespace, settings: Settings) -> None:
-    with psycopg.connect(_database_url(settings), autocommit=True) as conn:
+    with psycopg.connect(_tool_database_url(settings), autocommit=True) as conn:
         print(f"expired sessions: {db.expire_sessions(conn)}")
 
 
 def cmd_token_issue(args: argparse.Namespace, settings: Settings) -> None:
-    with psycopg.connect(_database_url(settings), autocommit=True) as conn:
+    with psycopg.connect(_tool_database_url(settings), autocommit=True) as conn:
         issued = db.issue_token_by_email(conn, args.email)
     if issued is None:
         sys.exit(f"no staff member has the email {args.email}")
     print(f"# bearer token for {issued[0]} (shown once)\n{issued[1]}")
+
+
+def cmd_flag_set(args: argparse.Namespace, settings: Settings) -> None:
+    enabled = {"on": True, "off": False, "inherit": None}[args.value]
+    if enabled is None and not (args.restaurant or args.staff):
+        sys.exit("only an override (--restaurant, --staff) can be cleared; the global default is on or off")
+    with psycopg.connect(_tool_database_url(settings), autocommit=True) as conn:
+        try:
+            db.set_feature_flag(conn, args.flag, enabled, args.restaurant, args.staff)
+        except psycopg.Error as error:
+            sys.exit(f"{error.diag.message_primary or error}")
+    scope = " ".join(filter(None, [args.restaurant and f"restaurant {args.restaurant}",
+                                   args.staff and f"staff {args.staff}"])) or "global default"
+    print(f"{args.flag}: {args.value} ({scope})")
+
+
+def cmd_flag_show(args: argparse.Namespace, settings: Settings) -> None:
+    with psycopg.connect(_tool_database_url(settings), autocommit=True) as conn:
+        try:
+            rows = db.get_feature_flags(conn, args.restaurant, args.staff)
+        except psycopg.Error as error:
+            sys.exit(f"{error.diag.message_primary or error}")
+    for flag, enabled, decided_by, overrides in rows:
+        print(f"{flag}: {'on' if enabled else 'off'} (decided by: {decided_by})")
+        for override in overrides:
+            scope = ", ".join(f"{k} {v}" for k, v in override.items() if k in ("restaurantId", "staffId") and v)
+            print(f"  override {'on' if override['enabled'] else 'off'}: {scope}")
+
+
+def cmd_psql(args: argparse.Namespace, settings: Settings) -> None:
+    """psql on DATABASE_URL, else on the embedded PostgreSQL of a running `make run`."""
+    url = _tool_database_url(settings)
+    os.execvp("psql", ["psql", url, *args.psql_args])
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
@@ -65,9 +113,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    _database_url(settings)
+    os.environ["DATABASE_URL"] = _database_url(settings)
+    # Read by every worker's app: the JSON request log (app/logs.py) replaces uvicorn's access log,
+    # and the metrics of all workers meet in one directory (app/metrics.py).
+    os.environ["REQUEST_LOG"] = "on" if args.access_log else "off"
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_directory()
     config = uvicorn.Config("app.http:create_app", factory=True, host=args.host, port=args.port,
-                            workers=args.workers, log_level="info", access_log=args.access_log,
+                            workers=args.workers, log_level="info", access_log=False,
                             timeout_graceful_shutdown=10)
     if args.workers <= 1:
         uvicorn.Server(config).run()
@@ -80,6 +132,21 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     listening = listener.WorkerListener(args.host, port) if hasattr(socket, "SO_REUSEPORT") else reserved
     print(f"serving on http://{args.host}:{port} with {args.workers} workers", flush=True)
     Multiprocess(config, sockets=[listening]).run()
+
+
+def metrics_directory() -> str:
+    """PROMETHEUS_MULTIPROC_DIR for this server's workers, emptied (counts restart with the server):
+    the one given in the environment, else a temporary one removed at exit."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        directory = Path(given)
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):
+            stale.unlink()
+        return str(directory)
+    directory = tempfile.mkdtemp(prefix="seating-metrics-")
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    return directory
 
 
 def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
@@ -97,8 +164,10 @@ def _serve_options(command: argparse.ArgumentParser, workers: int = 1, access_lo
     command.add_argument("--host", default="127.0.0.1")
     command.add_argument("--port", type=int, default=8000)
     command.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", workers)))
-    # A line per request costs a sixth of a worker's CPU under load: opt in (make run does).
-    command.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=access_log)
+    # Off unless asked for (make run asks): a line per request is costly under load.
+    command.add_argument("--access-log", action=argparse.BooleanOptionalAction,
+                         default=access_log or os.environ.get("REQUEST_LOG", "off").lower() in ("on", "true", "1", "yes"),
+                         help="one JSON line per request on stderr (REQUEST_LOG=on)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -119,6 +188,20 @@ def parser() -> argparse.ArgumentParser:
     issue = token.add_parser("issue", help="issue a bearer token for a staff member")
     issue.add_argument("--email", required=True)
     issue.set_defaults(run=cmd_token_issue)
+    flag = commands.add_parser("flag", help="feature flags (e.g. use-new-manual-assignment-flow)").add_subparsers(
+        dest="action", required=True)
+    flag_set = flag.add_parser("set", help="turn a flag on or off: globally, or for a restaurant and/or a staff member")
+    flag_set.add_argument("flag")
+    flag_set.add_argument("value", choices=["on", "off", "inherit"], help="inherit clears the override")
+    flag_show = flag.add_parser("show", help="the flags as they apply (optionally to a restaurant and/or staff member)")
+    for command in (flag_set, flag_show):
+        command.add_argument("--restaurant", help="a restaurant id")
+        command.add_argument("--staff", help="a staff id or email")
+    flag_set.set_defaults(run=cmd_flag_set)
+    flag_show.set_defaults(run=cmd_flag_show)
+    psql = commands.add_parser("psql", help="psql on DATABASE_URL, or on the embedded database of a running make run")
+    psql.add_argument("psql_args", nargs=argparse.REMAINDER)
+    psql.set_defaults(run=cmd_psql)
     return root
 
 

@@ -22,21 +22,24 @@ from app.settings import APP_ROLE, Settings
 
 
 def apply_function_files(conn: psycopg.Connection, paths: list[Path]) -> None:
-    """Re-create every function in one transaction, serialized against other migrators.
+    """Re-create every function and trigger in one transaction, serialized against other migrators.
 
-    Functions are dropped first (trigger functions excepted: their triggers hold them and
-    CREATE OR REPLACE suffices), so a changed return type applies and a deleted file leaves no
-    stale function behind. Bodies are checked when first run, not at creation (as pg_dump
-    restores do), so file order is free."""
+    The triggers on seating's tables and every function in api and seating are dropped first,
+    so a changed signature or return type applies and a deleted file leaves nothing behind; the
+    files re-create them (triggers live beside their functions). Bodies are checked when first
+    run, not at creation (as pg_dump restores do), so file order is free."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtext('seating.functions'))")
         conn.execute("SET LOCAL check_function_bodies = off")
-        stale = conn.execute(
-            "SELECT p.oid::regprocedure::text FROM pg_proc AS p"
-            " WHERE p.pronamespace IN ('api'::regnamespace, 'seating'::regnamespace)"
-            "   AND p.prorettype <> 'trigger'::regtype").fetchall()
-        for (signature,) in stale:
-            conn.execute(f"DROP FUNCTION {signature}")
+        triggers = conn.execute(
+            "SELECT format('DROP TRIGGER %I ON %s', t.tgname, t.tgrelid::regclass) FROM pg_trigger AS t"
+            "  JOIN pg_class AS c ON c.oid = t.tgrelid"
+            " WHERE c.relnamespace = 'seating'::regnamespace AND NOT t.tgisinternal").fetchall()
+        functions = conn.execute(
+            "SELECT format('DROP FUNCTION %s', p.oid::regprocedure) FROM pg_proc AS p"
+            " WHERE p.pronamespace IN ('api'::regnamespace, 'seating'::regnamespace)").fetchall()
+        for (statement,) in triggers + functions:
+            conn.execute(statement)
         for path in paths:
             conn.execute(path.read_text())
 
@@ -70,7 +73,7 @@ def create_pool(settings: Settings) -> AsyncConnectionPool:
     call is exactly one transaction."""
 
     async def configure(conn: psycopg.AsyncConnection) -> None:
-        set_json_loads(msgspec.json.decode, conn)  # the checks arrive as JSON; msgspec parses it fastest
+        set_json_loads(msgspec.json.decode, conn)  # faster than json for the checks, most of a response
         await conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(APP_ROLE)))
         await conn.execute("SELECT set_config('statement_timeout', %s, false)", (str(settings.statement_timeout_ms),))
 
@@ -135,10 +138,6 @@ async def get_assignment_context(pool, token: str, booking_id: UUID) -> dict:
                       (token, booking_id))
 
 
-async def get_staff_me(pool, token: str) -> dict:
-    return await _one(pool, "SELECT * FROM api.get_staff_me(api.authenticate_staff(%s))", (token,))
-
-
 async def list_bookings(pool, token: str, restaurant_id: UUID, day: date) -> list[dict]:
     """Every booking of the restaurant's local day, one dict each (possibly none)."""
     return await _all(pool, "SELECT * FROM api.list_bookings(api.authenticate_staff(%s), %s, %s)",
@@ -188,3 +187,81 @@ def issue_demo_tokens(conn: psycopg.Connection) -> list[tuple[str, str, str]]:
         (DEMO_RESTAURANT_ID,),
     ).fetchall()
 
+
+
+# --- operations and the migration path (DESIGN §13) -------------------------------------------
+
+
+async def get_me(pool, token: str) -> dict:
+    return await _one(pool, "SELECT * FROM api.get_me(api.authenticate_staff(%s))", (token,))
+
+
+async def get_legacy_context(pool, token: str, booking_id: UUID) -> dict:
+    return await _one(pool, "SELECT * FROM api.get_legacy_context(api.authenticate_staff(%s), %s)", (token, booking_id))
+
+
+async def legacy_validate(pool, token: str, booking_id: UUID, table_ids: list[UUID], context_version: str,
+                          require_adjacency: bool | None) -> dict:
+    return await _one(pool, "SELECT * FROM api.legacy_validate(api.authenticate_staff(%s), %s, %s::uuid[], %s, %s)",
+                      (token, booking_id, table_ids, context_version, require_adjacency))
+
+
+async def legacy_hold(pool, token: str, booking_id: UUID, table_ids: list[UUID], context_version: str,
+                      require_adjacency: bool | None) -> dict:
+    return await _one(pool, "SELECT * FROM api.legacy_hold(api.authenticate_staff(%s), %s, %s::uuid[], %s, %s)",
+                      (token, booking_id, table_ids, context_version, require_adjacency))
+
+
+async def legacy_confirm(pool, token: str, hold_id: UUID, context_version: str | None) -> dict:
+    return await _one(pool, "SELECT * FROM api.legacy_confirm(api.authenticate_staff(%s), %s, %s)",
+                      (token, hold_id, context_version))
+
+
+async def legacy_release_hold(pool, token: str, hold_id: UUID) -> dict:
+    return await _one(pool, "SELECT * FROM api.legacy_release_hold(api.authenticate_staff(%s), %s)", (token, hold_id))
+
+
+async def staff_id(pool, token: str) -> UUID:
+    """The staff id of a token, for the request log (cached by the caller)."""
+    return (await _one(pool, "SELECT api.authenticate_staff(%s) AS staff_id", (token,)))["staff_id"]
+
+
+async def session_counts(pool) -> dict[str, int] | None:
+    """Active sessions by state, read at scrape time: {"PROPOSED": n, "HELD": n, "HELD_PAST_EXPIRY": n};
+    None while the database cannot answer (a scrape still reports the app's own counters)."""
+    try:
+        async with pool.connection() as conn:
+            rows = await (await conn.execute("SELECT status, sessions FROM api.get_session_counts()")).fetchall()
+    except (PoolTimeout, psycopg.OperationalError):
+        return None
+    return {row["status"]: row["sessions"] for row in rows}
+
+
+async def run_sweeper(pool, interval_seconds: float, retention_days: int | None) -> dict:
+    """One sweeper tick (api.run_sweeper): whether it ran, sessions expired, rows purged."""
+    async with pool.connection() as conn:
+        return await (await conn.execute("SELECT * FROM api.run_sweeper(%s, %s)",
+                                         (max(1, round(interval_seconds)), retention_days))).fetchone()
+
+
+def set_feature_flag(conn: psycopg.Connection, flag: str, enabled: bool | None,
+                     restaurant_id: str | None, staff: str | None) -> None:
+    """Set (or, enabled None, clear) a flag; staff is a staff id or an email."""
+    conn.execute("SELECT api.set_feature_flag(%s, %s, %s, %s)",
+                 (flag, enabled, restaurant_id, _staff_id(conn, staff)))
+
+
+def get_feature_flags(conn: psycopg.Connection, restaurant_id: str | None, staff: str | None) -> list[tuple]:
+    """(flag, enabled, decided_by, overrides) rows as a staff member (id or email) in a restaurant sees them."""
+    return conn.execute("SELECT flag, enabled, decided_by, overrides FROM api.get_feature_flags(%s, %s)",
+                        (_staff_id(conn, staff), restaurant_id)).fetchall()
+
+
+def _staff_id(conn: psycopg.Connection, staff: str | None) -> str | None:
+    """A staff id as given, or the id of the staff member with that email."""
+    if staff is None or "@" not in staff:
+        return staff
+    row = conn.execute("SELECT st.id FROM seating.staff AS st WHERE lower(st.email) = lower(%s)", (staff,)).fetchone()
+    if row is None:
+        raise SystemExit(f"no staff member has the email {staff}")
+    return str(row[0])

@@ -24,12 +24,16 @@ SQLSTATE_ERRORS: dict[str, tuple[str, int]] = {
     "SA009": ("SESSION_CLOSED", 409),
     "SA010": ("VALIDATION_FAILED", 409),
     "SA011": ("UNKNOWN_TABLES", 422),
+    "SA012": ("BUFFER_CONFLICT", 409),
+    "SA013": ("TABLE_IN_USE", 409),
+    "SA015": ("STALE_CONTEXT", 409),
 }
 
 # Errors the HTTP layer produces itself, never raised by SQL.
 HTTP_ONLY_ERRORS: dict[str, int] = {
     "NOT_FOUND": 404,
     "METHOD_NOT_ALLOWED": 405,
+    "GONE": 410,
     "UNAVAILABLE": 503,
     "INTERNAL": 500,
 }

@@ -22,11 +22,14 @@ from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 from litestar.response import File, ServerSentEvent
 from litestar.static_files import create_static_files_router
 
-from app import db, errors, events
+from app import db, docs, errors, events, logs, metrics
 from app.errors import ApiError, unavailable
+from app.legacy import legacy_controller
+from app.me import me_controller
 from app.schemas import (AssignmentContext, DayBooking, DayBookings, ErrorBody, EventTicket, Health, HoldRequest,
-                         Session, StaffMe, camel, from_row)
+                         Session, camel, from_row)
 from app.settings import Settings
+from app.sweeper import sweeper_lifespan
 
 log = logging.getLogger("seating")
 
@@ -64,8 +67,7 @@ async def provide_token(request: Request) -> str:
 class ManualAssignmentController(Controller):
     path = "/api/staff"
     tags = ["manual assignment"]
-    # One dependency: Litestar resolves two or more in a task group of their own, on every request.
-    # The pool comes from the app's state (a reserved argument, no dependency).
+    # One dependency only (two or more cost a task group per request): the pool comes from state.
     dependencies = {"token": Provide(provide_token)}
     security = [{"bearer": []}]
 
@@ -107,18 +109,13 @@ class ManualAssignmentController(Controller):
 
 
 class StaffPageController(Controller):
-    """What the staff page reads besides the floor plan: the caller, the day's bookings, and a
-    ticket for the restaurant's event stream."""
+    """What the staff page reads besides the floor plan and the caller (app/me.py): the day's
+    bookings, and a ticket for the restaurant's event stream."""
 
     path = "/api/staff"
     tags = ["staff page"]
     dependencies = {"token": Provide(provide_token)}
     security = [{"bearer": []}]
-
-    @get("/me", operation_id="getStaffMe", responses=_errors())
-    async def get_staff_me(self, token: Token, state: State) -> StaffMe:
-        """The caller: id, displayName and memberships (restaurantId, restaurantName, timezone, role)."""
-        return from_row(await db.get_staff_me(state.pool, token), StaffMe)
 
     @get("/restaurants/{restaurant_id:str}/bookings", operation_id="listBookings", responses=_errors(403))
     async def list_bookings(self, restaurant_id: RestaurantId, token: Token, state: State,
@@ -226,11 +223,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await broadcaster.close()
             await pool.close()
 
+    logs.configure()
     events.end_streams_on_server_exit()
-    return Litestar(
-        route_handlers=[ManualAssignmentController, StaffPageController, stream_events, staff_page,
-                        create_static_files_router(path="/staff", directories=[STATIC_DIR]), health],
-        lifespan=[lifespan],
+    app = Litestar(
+        route_handlers=[ManualAssignmentController, health,
+                        # DESIGN §11: the staff page, its reads and its event stream
+                        StaffPageController, stream_events, staff_page,
+                        create_static_files_router(path="/staff", directories=[STATIC_DIR]),
+                        # DESIGN §13: the caller and their flags, the legacy flow, metrics, offline docs
+                        me_controller(provide_token), legacy_controller(settings.legacy_endpoints, provide_token),
+                        metrics.metrics, docs.assets_router()],
+        lifespan=[lifespan, sweeper_lifespan(settings)],
         exception_handlers={ApiError: handle_api_error, HTTPException: handle_http_exception,
                             Exception: handle_unexpected},
         request_max_body_size=settings.max_body_bytes,
@@ -239,7 +242,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version="1.0.0",
             description="Hold and confirm tables for bookings. Errors: see docs/errors.md.",
             path="/schema",
+            render_plugins=docs.render_plugins(),
             components=Components(security_schemes={
                 "bearer": SecurityScheme(type="http", scheme="bearer", description="A token from api.issue_staff_token")}),
         ),
     )
+    # Around everything, unmatched routes included: the request id, metrics and the log line.
+    app.asgi_handler = logs.RequestObserver(app.asgi_handler, log_requests=settings.request_log)
+    return app

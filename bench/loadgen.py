@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import msgspec
@@ -46,8 +47,10 @@ class Connection:
 
     async def request(self, kind: str, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
         payload = msgspec.json.encode(body) if body is not None else b""
-        head = (f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\nAuthorization: Bearer {self.token}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n")
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\nAuthorization: Bearer {self.token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+        )
         started = time.perf_counter()
         self.writer.write(head.encode() + payload)
         await self.writer.drain()
@@ -62,7 +65,9 @@ class Connection:
         return status, (msgspec.json.decode(data) if data else {})
 
 
-async def run(host: str, port: int, clients: list[tuple[str, object]], scenario, seconds: float) -> tuple[Tally, float]:
+async def run(
+    host: str, port: int, clients: Sequence[tuple[str, object]], scenario, seconds: float
+) -> tuple[Tally, float]:
     """Run scenario(connection, client_state, deadline) for each (token, state) at once."""
     tally = Tally()
     connections = [Connection(host, port, token, tally) for token, _ in clients]
@@ -70,15 +75,16 @@ async def run(host: str, port: int, clients: list[tuple[str, object]], scenario,
         await connection.open()
     started = time.perf_counter()
     deadline = started + seconds
-    await asyncio.gather(*(scenario(connection, state, deadline)
-                           for connection, (_, state) in zip(connections, clients, strict=True)))
+    await asyncio.gather(
+        *(scenario(connection, state, deadline) for connection, (_, state) in zip(connections, clients, strict=True))
+    )
     elapsed = time.perf_counter() - started
     for connection in connections:
         await connection.close()
     return tally, elapsed
 
 
-def drive(host: str, port: int, clients: list[tuple[str, object]], scenario, seconds: float) -> tuple[Tally, float]:
+def drive(host: str, port: int, clients: Sequence[tuple[str, object]], scenario, seconds: float) -> tuple[Tally, float]:
     """run() to the end, on uvloop where it is installed."""
     try:
         import uvloop

@@ -1,4 +1,7 @@
-"""A smoke run of every benchmark script with tiny sizes (the real run is `make bench`)."""
+"""A smoke run of every benchmark script with tiny sizes (the real run is `make bench`).
+
+Marked `bench`: left out of a plain `pytest` / `make test` (see pyproject.toml), run with
+`pytest -m bench` (`.ci/run` does, after the suite)."""
 
 import os
 import shutil
@@ -12,6 +15,8 @@ from app import migrations
 from tests.conftest import SERVER
 
 ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.bench
 
 
 def test_benchmarks_run_end_to_end(tmp_path):
@@ -29,7 +34,8 @@ def test_benchmarks_run_end_to_end(tmp_path):
 
 # The engine's window helper, made heavier: every hold and confirm calls it.
 HEAVIER_WINDOW = """
-CREATE OR REPLACE FUNCTION seating._booking_window(p_start_at timestamptz, p_end_at timestamptz, p_turnover_buffer_minutes integer)
+CREATE OR REPLACE FUNCTION seating._booking_window(
+    p_start_at timestamptz, p_end_at timestamptz, p_turnover_buffer_minutes integer)
 RETURNS tstzrange LANGUAGE plpgsql IMMUTABLE SET search_path = '' AS $$
 BEGIN
     PERFORM count(*) FROM generate_series(1, 20000);

@@ -73,8 +73,17 @@ def listening_sockets(pid: int, port: int) -> set[int]:
             fields = line.split()
             if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
                 listening.add(int(fields[9]))
-    links = (os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir())
-    return listening & {int(link[len("socket:["):-1]) for link in links if link.startswith("socket:[")}
+    return listening & {int(link[len("socket:["):-1]) for link in map(_link, Path(f"/proc/{pid}/fd").iterdir())
+                        if link.startswith("socket:[")}
+
+
+def _link(fd: Path) -> str:
+    """Where a file descriptor points; "" when it was closed meanwhile (the workers open and close
+    files and connections while the test looks)."""
+    try:
+        return os.readlink(fd)
+    except FileNotFoundError:
+        return ""
 
 
 def listening_workers(server_pid: int, port: int) -> list[psutil.Process]:
@@ -118,6 +127,60 @@ def test_serve_spreads_keep_alive_connections_over_its_workers(db_url):
         served = [sum(1 for c in w.net_connections(kind="tcp") if c.status == "ESTABLISHED" and c.laddr.port == port)
                   for w in workers]
         assert sum(served) == 16 and min(served) > 0, served
+    finally:
+        for client in clients:
+            client.close()
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_flag_set_and_show(db_url, conn):
+    run(db_url, "demo")
+    restaurant = "d0000000-0000-4000-8000-000000000001"
+    flag = "use-new-manual-assignment-flow"
+    assert run(db_url, "flag", "set", flag, "off").returncode == 0
+    done = run(db_url, "flag", "set", flag, "on", "--restaurant", restaurant)
+    assert done.returncode == 0, done.stderr
+    assert run(db_url, "flag", "set", flag, "off", "--staff", "HANA@trattoria.example").returncode == 0
+    shown = run(db_url, "flag", "show", "--restaurant", restaurant).stdout
+    assert f"{flag}: on (decided by: restaurant)" in shown
+    shown = run(db_url, "flag", "show", "--restaurant", restaurant, "--staff", "hana@trattoria.example").stdout
+    assert f"{flag}: off (decided by: staff)" in shown
+    assert run(db_url, "flag", "show").stdout.startswith(f"{flag}: off (decided by: global)")
+    unknown = run(db_url, "flag", "set", "no-such-flag", "on")
+    assert unknown.returncode != 0 and "no feature flag" in unknown.stderr
+    assert run(db_url, "flag", "set", flag, "inherit").returncode != 0  # the global default is on or off
+
+
+def test_metrics_count_every_worker_once(db_url):
+    """Two workers each serve some of the requests; any one scrape reports all of them."""
+    server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", "0",
+                               "--workers", "2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              text=True, env={k: v for k, v in {**os.environ, "DATABASE_URL": db_url}.items()
+                                              if k != "PROMETHEUS_MULTIPROC_DIR"})
+    clients: list[socket.socket] = []
+    try:
+        port = int(re.search(r"http://127\.0\.0\.1:(\d+) with 2 workers", server.stdout.readline()).group(1))
+        deadline = time.monotonic() + 60
+        while len(listening_workers(server.pid, port)) < 2:
+            assert time.monotonic() < deadline, "the workers did not start listening"
+            time.sleep(0.1)
+        # 16 connections spread over both workers (SO_REUSEPORT), one /health each
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(16)]
+        for client in clients:
+            client.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        for client in clients:
+            assert client.recv(4096).startswith(b"HTTP/1.1 200")
+        served = [sum(1 for c in w.net_connections(kind="tcp") if c.status == "ESTABLISHED" and c.laddr.port == port)
+                  for w in listening_workers(server.pid, port)]
+        assert min(served) > 0, served  # both workers counted some
+        for _ in range(4):  # whichever worker answers, the totals are the same
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+                text = response.read().decode()
+            line = next(l for l in text.splitlines()
+                        if l.startswith("seating_http_requests_total{") and 'route="/health"' in l)
+            assert float(line.rsplit(" ", 1)[1]) == 16.0, line
+            assert 'seating_sessions{status="HELD"}' in text
     finally:
         for client in clients:
             client.close()

@@ -22,7 +22,10 @@ BEGIN
         ('SESSION_NOT_HELD',  'SA008', 'Pick tables that pass every check with create_session_hold, then confirm.'),
         ('SESSION_CLOSED',    'SA009', 'The session is finished; start a new one with create_session_hold.'),
         ('VALIDATION_FAILED', 'SA010', 'Read details.checks, pick other tables and hold again.'),
-        ('UNKNOWN_TABLES',    'SA011', 'Use table ids of the booking''s restaurant.')
+        ('UNKNOWN_TABLES',    'SA011', 'Use table ids of the booking''s restaurant.'),
+        ('BUFFER_CONFLICT',   'SA012', 'Move or reassign the bookings named in details.conflicts, then change the buffer again.'),
+        ('TABLE_IN_USE',      'SA013', 'Set active = false to take the table out of service; delete it once its holds and assignments are over.'),
+        ('STALE_CONTEXT',     'SA015', 'Read the context again (details.contextVersion is the current version), then retry.')
       ) AS e (code, sqlstate, hint)
      WHERE e.code = p_code;
 

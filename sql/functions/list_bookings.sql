@@ -30,9 +30,7 @@ BEGIN
            coalesce(current_tables.ids, '{}'),
            coalesce(current_tables.numbers, '{}'),
            b.status NOT IN ('completed', 'cancelled', 'no_show') AND current_tables.ids IS NULL,
-           -- Once main has seating._assignment_issues (DESIGN §9), the failing checks of the
-           -- booking's current tables go here; until then no issue is reported.
-           '[]'::jsonb
+           CASE WHEN current_tables.ids IS NULL THEN '[]'::jsonb ELSE seating._assignment_issues(b, v_restaurant) END
       FROM seating.bookings AS b
       LEFT JOIN LATERAL (
             -- Natural table-number order: "2" before "10".
@@ -40,7 +38,7 @@ BEGIN
                    array_agg(t.table_number ORDER BY nullif(regexp_replace(t.table_number, '\D', '', 'g'), '')::numeric NULLS LAST, t.table_number) AS numbers
               FROM seating.booking_table_assignments AS a
               JOIN seating.table_inventory AS t ON t.restaurant_id = a.restaurant_id AND t.id = a.table_id
-             WHERE a.restaurant_id = b.restaurant_id AND a.booking_id = b.id
+             WHERE a.restaurant_id = b.restaurant_id AND a.booking_id = b.id AND a.released_at IS NULL
             HAVING count(*) > 0
            ) AS current_tables ON true
      WHERE b.restaurant_id = p_restaurant_id

@@ -22,17 +22,6 @@ def bookings_url(restaurant):
     return f"/api/staff/restaurants/{restaurant}/bookings"
 
 
-def test_me(client, floor, tokens):
-    response = client.get("/api/staff/me", headers=tokens["Hana Host"])
-    assert response.status_code == 200
-    assert response.json() == {"id": str(floor.staff["Hana Host"]), "displayName": "Hana Host",
-                               "memberships": [{"restaurantId": str(floor.id), "restaurantName": "Test Bistro",
-                                                "timezone": "UTC", "role": "host"}]}
-    assert client.get("/api/staff/me", headers=tokens["Otto Outsider"]).json()["memberships"] == []
-    assert_error(client.get("/api/staff/me"), 401, "UNAUTHENTICATED")
-    assert_error(client.get("/api/staff/me", headers={"Authorization": "Bearer sat_nope"}), 401, "UNAUTHENTICATED")
-
-
 def test_bookings_of_the_day(client, floor, tokens):
     booking = floor.booking(party_size=2, guest="Ada Lovelace")
     session = hold(client, tokens["Hana Host"], booking, floor.ids("T1")).json()

@@ -1,4 +1,4 @@
-"""The staff page's functions (DESIGN §11): the caller, the day's bookings, event tickets, and the
+"""The staff page's functions (DESIGN §11): the day's bookings, event tickets, and the
 NOTIFY that every change of the ledger, sessions, bookings and tables sends."""
 
 import json
@@ -19,18 +19,6 @@ def rows(conn, function, *args):
     placeholders = ", ".join(["%s"] * len(args))
     with conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
         return cur.execute(f"SELECT * FROM api.{function}({placeholders})", args).fetchall()
-
-
-def test_get_staff_me_lists_memberships(conn, floor):
-    me = call(conn, "get_staff_me", floor.staff["Hana Host"])
-    assert me["display_name"] == "Hana Host"
-    assert me["memberships"] == [{"restaurantId": str(floor.id), "restaurantName": "Test Bistro",
-                                  "timezone": "Europe/Rome", "role": "host"}]
-    assert call(conn, "get_staff_me", floor.staff["Otto Outsider"])["memberships"] == []
-    with raises_code("STAFF_NOT_FOUND"):
-        call(conn, "get_staff_me", "00000000-0000-0000-0000-000000000000")
-    with raises_code("INVALID_INPUT"):
-        call(conn, "get_staff_me", None)
 
 
 def test_list_bookings_is_the_restaurants_local_day_with_current_tables(conn, floor):
@@ -57,6 +45,17 @@ def test_list_bookings_is_the_restaurants_local_day_with_current_tables(conn, fl
     assert set(listed[0]) == {"id", "guest_name", "party_size", "start_at", "end_at", "status", "table_ids",
                               "table_numbers", "needs_tables", "assignment_issues"}
     assert closed in {b["id"] for b in listed}
+
+    # The party grew past its tables: the tables stay, the issue shows.
+    conn.execute("UPDATE seating.bookings SET party_size = 12 WHERE id = %s", (seated,))
+    grown = next(b for b in rows(conn, "list_bookings", hana, floor.id, date(2030, 6, 1)) if b["id"] == seated)
+    assert grown["table_numbers"] == ["T1", "T2", "T10"] and not grown["needs_tables"]
+    assert [i["id"] for i in grown["assignment_issues"]] == ["capacity"]
+    # Closed and reopened, it comes back without tables: its old ones are history.
+    conn.execute("UPDATE seating.bookings SET status = 'cancelled' WHERE id = %s", (seated,))
+    conn.execute("UPDATE seating.bookings SET status = 'pending' WHERE id = %s", (seated,))
+    reopened = next(b for b in rows(conn, "list_bookings", hana, floor.id, date(2030, 6, 1)) if b["id"] == seated)
+    assert reopened["table_ids"] == [] and reopened["needs_tables"] and reopened["assignment_issues"] == []
     assert rows(conn, "list_bookings", floor.staff["Sam Server"], floor.id, date(2030, 6, 3)) == []
 
 

