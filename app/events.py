@@ -11,6 +11,7 @@ listener reconnects after losing its connection."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import weakref
 from collections.abc import AsyncIterator
@@ -89,10 +90,8 @@ class Broadcaster:
         self.end_streams()
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
 
     def end_streams(self) -> None:
         for subscribers in self._subscribers.values():
@@ -152,8 +151,9 @@ class Broadcaster:
                 await asyncio.sleep(self.retry_seconds)
 
 
-async def stream(broadcaster: Broadcaster, subscriber: Subscriber,
-                 keepalive_seconds: float) -> AsyncIterator[ServerSentEventMessage]:
+async def stream(
+    broadcaster: Broadcaster, subscriber: Subscriber, keepalive_seconds: float
+) -> AsyncIterator[ServerSentEventMessage]:
     """One client's event stream: `ready` once subscribed (refetch now), then one event per
     change, a comment every keepalive_seconds of silence; `dropped` when it fell behind."""
     try:
@@ -200,4 +200,3 @@ def end_streams_on_server_exit() -> None:
 
     handle_exit._ends_event_streams = True  # type: ignore[attr-defined]
     Server.handle_exit = handle_exit  # type: ignore[method-assign]
-

@@ -26,8 +26,18 @@ from app import db, docs, errors, events, logs, metrics
 from app.errors import ApiError, unavailable
 from app.legacy import legacy_controller
 from app.me import me_controller
-from app.schemas import (AssignmentContext, DayBooking, DayBookings, ErrorBody, EventTicket, Health, HoldRequest,
-                         Session, camel, from_row)
+from app.schemas import (
+    AssignmentContext,
+    DayBooking,
+    DayBookings,
+    ErrorBody,
+    EventTicket,
+    Health,
+    HoldRequest,
+    Session,
+    camel,
+    from_row,
+)
 from app.settings import Settings
 from app.sweeper import sweeper_lifespan
 
@@ -40,6 +50,8 @@ Token = NamedDependency[str]
 SessionId = FromPath[Annotated[str, Parameter(pattern=_UUID, description="A session id (UUID).")]]
 BookingId = FromPath[Annotated[str, Parameter(pattern=_UUID, description="A booking id (UUID).")]]
 RestaurantId = FromPath[Annotated[str, Parameter(pattern=_UUID, description="A restaurant id (UUID).")]]
+LocalDate = Annotated[date, QueryParameter(name="date", description="The restaurant's local date, YYYY-MM-DD.")]
+Ticket = Annotated[str | None, QueryParameter(max_length=200, description="From POST .../event-tickets; single use.")]
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
@@ -47,7 +59,7 @@ def _errors(*statuses: int) -> dict[int, ResponseSpec]:
     described = {
         400: "INVALID_INPUT: malformed JSON, missing or ill-typed fields, 1 to 20 tableIds, a path id that is not a UUID",
         401: "UNAUTHENTICATED: missing, malformed, unknown or revoked bearer token",
-        403: "FORBIDDEN: not a member of the booking's restaurant (or of this restaurant), or the role may not do this",
+        403: "FORBIDDEN: not a member of the (booking's) restaurant, or the role may not do this",
         404: "BOOKING_NOT_FOUND or SESSION_NOT_FOUND",
         409: "HOLD_EXPIRED, SESSION_NOT_HELD, SESSION_CLOSED or VALIDATION_FAILED (details.checks)",
         422: "UNKNOWN_TABLES: table ids not in the booking's restaurant (details.tableIds)",
@@ -119,8 +131,7 @@ class StaffPageController(Controller):
 
     @get("/restaurants/{restaurant_id:str}/bookings", operation_id="listBookings", responses=_errors(403))
     async def list_bookings(self, restaurant_id: RestaurantId, token: Token, state: State,
-                            day: Annotated[date, QueryParameter(name="date", description="The restaurant's local date, YYYY-MM-DD.")]
-                            ) -> DayBookings:
+                            day: LocalDate) -> DayBookings:
         """The bookings that start on that local day, by time, with their current tables, a
         needsTables flag and assignmentIssues. FORBIDDEN also for a restaurant that does not exist."""
         rows = await db.list_bookings(state.pool, token, UUID(restaurant_id), day)
@@ -133,20 +144,21 @@ class StaffPageController(Controller):
         return from_row(await db.issue_event_ticket(state.pool, token, UUID(restaurant_id)), EventTicket)
 
 
+_TICKET_REFUSED = ResponseSpec(data_container=ErrorBody, description=(
+    "UNAUTHENTICATED: the ticket is missing, unknown, used, expired or for another restaurant"))
+
+
 @get("/api/staff/restaurants/{restaurant_id:str}/events", operation_id="streamEvents", tags=["staff page"],
-     responses={401: ResponseSpec(data_container=ErrorBody, description="UNAUTHENTICATED: the ticket is missing, unknown, used, expired or for another restaurant"),
-                **{s: r for s, r in _errors(403).items() if s != 401}})
-async def stream_events(restaurant_id: RestaurantId, state: State,
-                        ticket: Annotated[str | None, QueryParameter(max_length=200,
-                                                                     description="From POST .../event-tickets; single use.")] = None
-                        ) -> ServerSentEvent:
+     responses={**_errors(403), 401: _TICKET_REFUSED})
+async def stream_events(restaurant_id: RestaurantId, state: State, ticket: Ticket = None) -> ServerSentEvent:
     """Server-Sent Events: every change in the restaurant, as it commits. `ready` first (fetch
     what you show now), then one event per change named by its kind (`ledger`, `session`,
     `booking`, `table`) with JSON data {restaurantId, kind, op, bookingIds, tableIds[, ledgerKinds]};
     `resync` means refetch; `dropped` ends a stream that fell behind. Reconnect with a new ticket
     and refetch. EventSource sends no headers, hence the ticket."""
     if not ticket:
-        raise ApiError(401, "UNAUTHENTICATED", "Send ?ticket= from POST /api/staff/restaurants/{restaurantId}/event-tickets.", {})
+        raise ApiError(401, "UNAUTHENTICATED",
+                       "Send ?ticket= from POST /api/staff/restaurants/{restaurantId}/event-tickets.", {})
     await db.redeem_event_ticket(state.pool, UUID(restaurant_id), ticket)
     broadcaster: events.Broadcaster = state.broadcaster
     subscriber = broadcaster.subscribe(str(UUID(restaurant_id)))

@@ -17,8 +17,9 @@ from app.settings import Settings
 class LiveServer:
     def __init__(self, settings: Settings):
         self.app = create_app(settings)
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="on",
-                                timeout_graceful_shutdown=60)
+        config = uvicorn.Config(
+            self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="on", timeout_graceful_shutdown=60
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="live-server", daemon=True)
         self.thread.start()
@@ -59,7 +60,8 @@ class EventReader:
         self._lines = self.response.iter_lines()
 
     def next(self) -> tuple[str, str]:
-        event, data = "message", []
+        event = "message"
+        data: list[str] = []
         for line in self._lines:
             if line.startswith(":"):
                 return "comment", line[1:].strip()

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -15,8 +16,15 @@ from tests.live import live_server
 from tests.support import call, standard_floor
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")
@@ -43,11 +51,13 @@ def server(db_url):
 @pytest.fixture
 def floor(conn):
     """The standard floor, placed on a grid (T6 and T8 left unplaced), with two bookings tonight."""
-    floor = standard_floor(conn)
+    floor: Any = standard_floor(conn)  # with three attributes of this module's own
     for number, (x, y) in {"T1": (0, 0), "T2": (1, 0), "T3": (2, 0), "T4": (3, 0), "T5": (4, 0), "T7": (0, 2)}.items():
-        conn.execute("UPDATE seating.table_inventory SET position_x = %s, position_y = %s WHERE id = %s",
-                     (x, y, floor.tables[number]))
-    tonight = datetime.now(timezone.utc).replace(hour=20, minute=0, second=0, microsecond=0)
+        conn.execute(
+            "UPDATE seating.table_inventory SET position_x = %s, position_y = %s WHERE id = %s",
+            (x, y, floor.tables[number]),
+        )
+    tonight = datetime.now(UTC).replace(hour=20, minute=0, second=0, microsecond=0)
     floor.tonight = tonight
     floor.ada = floor.booking(party_size=4, start=tonight, minutes=120, guest="Ada Lovelace")
     floor.alan = floor.booking(party_size=2, start=tonight + timedelta(minutes=30), guest="Alan Turing")

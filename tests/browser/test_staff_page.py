@@ -14,8 +14,12 @@ def table(page, floor, number):
 
 
 def wait_state(page, floor, number, state):
-    page.wait_for_function("([id, state]) => document.querySelector(`[data-table-id=\"${id}\"]`)?.dataset.state === state",
-                           arg=[str(floor.tables[number]), state], polling=20, timeout=LIVE)
+    page.wait_for_function(
+        '([id, state]) => document.querySelector(`[data-table-id="${id}"]`)?.dataset.state === state',
+        arg=[str(floor.tables[number]), state],
+        polling=20,
+        timeout=LIVE,
+    )
 
 
 def wait_status(page, status):
@@ -23,7 +27,9 @@ def wait_status(page, status):
 
 
 def pressed(page):
-    return set(page.eval_on_selector_all('[data-table-id][aria-pressed="true"]', "els => els.map(e => e.dataset.tableId)"))
+    return set(
+        page.eval_on_selector_all('[data-table-id][aria-pressed="true"]', "els => els.map(e => e.dataset.tableId)")
+    )
 
 
 def test_sign_in_by_link_lists_the_day_and_sign_out_forgets(open_page, floor, token_of):
@@ -69,10 +75,15 @@ def test_rapid_clicks_end_in_the_last_selection(open_page, floor, conn):
     wait_status(page, "HELD")
     page.wait_for_function("() => !document.querySelector('[data-pending]')")
     expected = {str(floor.tables["T3"]), str(floor.tables["T4"])}
-    page.wait_for_function("ids => [...document.querySelectorAll('[data-table-id][aria-pressed=\"true\"]')]"
-                           ".map(e => e.dataset.tableId).sort().join() === ids", arg=",".join(sorted(expected)))
-    held = conn.execute("SELECT proposed_tables FROM seating.manual_assignment_sessions"
-                        " WHERE booking_id = %s AND status = 'HELD'", (floor.ada,)).fetchone()[0]
+    page.wait_for_function(
+        "ids => [...document.querySelectorAll('[data-table-id][aria-pressed=\"true\"]')]"
+        ".map(e => e.dataset.tableId).sort().join() === ids",
+        arg=",".join(sorted(expected)),
+    )
+    held = conn.execute(
+        "SELECT proposed_tables FROM seating.manual_assignment_sessions WHERE booking_id = %s AND status = 'HELD'",
+        (floor.ada,),
+    ).fetchone()[0]
     assert set(held) == expected
 
 
@@ -106,15 +117,20 @@ def test_a_dbas_change_in_psql_shows_live(open_page, floor, conn):
     page = open_page("Hugo Host", booking=floor.alan)
     wait_state(page, floor, "T4", "free")
     page.wait_for_selector(":text('Live: changes appear')")
-    conn.execute("INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
-                 " VALUES (%s, %s, 'maintenance', tstzrange(%s, %s + interval '4 hours'), 'wobbly leg')",
-                 (floor.id, floor.tables["T4"], floor.tonight, floor.tonight))
+    conn.execute(
+        "INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
+        " VALUES (%s, %s, 'maintenance', tstzrange(%s, %s + interval '4 hours'), 'wobbly leg')",
+        (floor.id, floor.tables["T4"], floor.tonight, floor.tonight),
+    )
     wait_state(page, floor, "T4", "blocked")
     assert "Blocked — wobbly leg" in table(page, floor, "T4").get_attribute("aria-label")
 
     # A booking moved by plain SQL moves in the day view.
-    conn.execute("UPDATE seating.bookings SET start_at = start_at + interval '1 hour', end_at = end_at + interval '1 hour'"
-                 " WHERE id = %s", (floor.ada,))
+    conn.execute(
+        "UPDATE seating.bookings SET start_at = start_at + interval '1 hour', end_at = end_at + interval '1 hour'"
+        " WHERE id = %s",
+        (floor.ada,),
+    )
     page.locator(f'[data-booking-id="{floor.ada}"]').filter(has_text="21:00").wait_for(timeout=LIVE)
     assert page.locator("[data-booking-id]").first.get_attribute("data-booking-id") == str(floor.alan)
 
@@ -134,7 +150,9 @@ def test_a_hold_that_runs_out_reads_expired_without_reload(open_page, floor, con
     page = open_page("Hana Host", booking=floor.ada)
     table(page, floor, "T3").click()
     wait_status(page, "HELD")
-    session = conn.execute("SELECT id FROM seating.manual_assignment_sessions WHERE booking_id = %s", (floor.ada,)).fetchone()[0]
+    session = conn.execute(
+        "SELECT id FROM seating.manual_assignment_sessions WHERE booking_id = %s", (floor.ada,)
+    ).fetchone()[0]
     expire_hold(conn, session)  # time passing, as the database sees it
     wait_status(page, "EXPIRED")
     assert pressed(page) == set()
@@ -161,8 +179,12 @@ def test_keyboard_only_completes_an_assignment(open_page, floor, conn):
     page.keyboard.press("Enter")
     wait_status(page, "CONFIRMED")
     assert call(conn, "list_bookings", floor.staff["Hana Host"], floor.id, floor.tonight.date())["id"]
-    assert conn.execute("SELECT table_id FROM seating.booking_table_assignments WHERE booking_id = %s",
-                        (floor.alan,)).fetchone()[0] == floor.tables["T7"]
+    assert (
+        conn.execute(
+            "SELECT table_id FROM seating.booking_table_assignments WHERE booking_id = %s", (floor.alan,)
+        ).fetchone()[0]
+        == floor.tables["T7"]
+    )
 
 
 def test_phone_width_shows_the_plan_as_a_list(open_page, floor):

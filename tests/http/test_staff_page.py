@@ -32,29 +32,44 @@ def test_bookings_of_the_day(client, floor, tokens):
     assert response.status_code == 200
     listed = response.json()["bookings"]
     assert [b["id"] for b in listed] == [str(booking), str(waiting)]
-    assert set(listed[0]) == {"id", "guestName", "partySize", "startAt", "endAt", "status", "tableIds",
-                              "tableNumbers", "needsTables", "assignmentIssues"}
+    assert set(listed[0]) == {
+        "id",
+        "guestName",
+        "partySize",
+        "startAt",
+        "endAt",
+        "status",
+        "tableIds",
+        "tableNumbers",
+        "needsTables",
+        "assignmentIssues",
+    }
     assert listed[0]["tableNumbers"] == ["T1"] and listed[0]["status"] == "confirmed" and not listed[0]["needsTables"]
     assert listed[1]["tableIds"] == [] and listed[1]["needsTables"]
-    assert client.get(bookings_url(floor.id), params={"date": "2030-06-02"},
-                      headers=tokens["Sam Server"]).json() == {"bookings": []}
+    assert client.get(bookings_url(floor.id), params={"date": "2030-06-02"}, headers=tokens["Sam Server"]).json() == {
+        "bookings": []
+    }
 
 
-@pytest.mark.parametrize("query", [{}, {"date": "2030-13-01"}, {"date": "tomorrow"}, {"date": "2030-06-01T00:00"},
-                                   {"date": ""}])
+@pytest.mark.parametrize(
+    "query", [{}, {"date": "2030-13-01"}, {"date": "tomorrow"}, {"date": "2030-06-01T00:00"}, {"date": ""}]
+)
 def test_bookings_need_a_calendar_date(client, floor, tokens, query):
     assert_error(client.get(bookings_url(floor.id), params=query, headers=tokens["Hana Host"]), 400, "INVALID_INPUT")
 
 
 def test_bookings_statuses(client, floor, tokens):
-    assert_error(client.get(bookings_url("not-a-uuid"), params={"date": DAY}, headers=tokens["Hana Host"]),
-                 400, "INVALID_INPUT")
+    assert_error(
+        client.get(bookings_url("not-a-uuid"), params={"date": DAY}, headers=tokens["Hana Host"]), 400, "INVALID_INPUT"
+    )
     assert_error(client.get(bookings_url(floor.id), params={"date": DAY}), 401, "UNAUTHENTICATED")
-    denied = assert_error(client.get(bookings_url(floor.id), params={"date": DAY}, headers=tokens["Otto Outsider"]),
-                          403, "FORBIDDEN")
+    denied = assert_error(
+        client.get(bookings_url(floor.id), params={"date": DAY}, headers=tokens["Otto Outsider"]), 403, "FORBIDDEN"
+    )
     assert str(floor.id) not in json.dumps(denied)
-    assert_error(client.get(bookings_url(uuid.uuid4()), params={"date": DAY}, headers=tokens["Hana Host"]),
-                 403, "FORBIDDEN")
+    assert_error(
+        client.get(bookings_url(uuid.uuid4()), params={"date": DAY}, headers=tokens["Hana Host"]), 403, "FORBIDDEN"
+    )
 
 
 def tickets_url(restaurant):
@@ -83,9 +98,14 @@ def test_event_stream_refusals(client, conn, floor, tokens):
     assert_error(client.get(events_url(floor.id, "set_unknown")), 401, "UNAUTHENTICATED")
     assert_error(client.get(events_url("nope", "set_x")), 400, "INVALID_INPUT")
     other = standard_floor(conn)
-    assert_error(client.get(events_url(other.id, ticket(client, floor.id, tokens["Hana Host"]))), 401, "UNAUTHENTICATED")
+    assert_error(
+        client.get(events_url(other.id, ticket(client, floor.id, tokens["Hana Host"]))), 401, "UNAUTHENTICATED"
+    )
     expired = ticket(client, floor.id, tokens["Hana Host"])
-    conn.execute("UPDATE seating.event_tickets SET created_at = now() - interval '1 minute', expires_at = now() - interval '1 second'")
+    conn.execute(
+        "UPDATE seating.event_tickets"
+        " SET created_at = now() - interval '1 minute', expires_at = now() - interval '1 second'"
+    )
     assert_error(client.get(events_url(floor.id, expired)), 401, "UNAUTHENTICATED")
     revoked = ticket(client, floor.id, tokens["Sam Server"])
     conn.execute("DELETE FROM seating.restaurant_memberships WHERE staff_id = %s", (floor.staff["Sam Server"],))
@@ -130,7 +150,9 @@ def open_stream(http, restaurant, headers) -> EventReader:
 
 def test_each_change_is_an_event_for_its_own_restaurant_only(http, conn, floor, tokens):
     other = standard_floor(conn)
-    other_token = {"Authorization": f"Bearer {call(conn, 'issue_staff_token', other.staff['Hana Host'])['issue_staff_token']}"}
+    other_token = {
+        "Authorization": f"Bearer {call(conn, 'issue_staff_token', other.staff['Hana Host'])['issue_staff_token']}"
+    }
     mine = open_stream(http, floor.id, tokens["Hugo Host"])
     theirs = open_stream(http, other.id, other_token)
 
@@ -178,8 +200,10 @@ def test_a_slow_client_is_dropped_and_never_slows_the_others(http, server, conn,
     sent = 0
     while server.broadcaster.streams == 2:
         assert sent < 20000, "the slow client was never dropped"
-        conn.execute("SELECT pg_notify('seating_changes', %s)",
-                     (json.dumps({"restaurantId": str(floor.id), "kind": "table", "n": sent, "padding": padding}),))
+        conn.execute(
+            "SELECT pg_notify('seating_changes', %s)",
+            (json.dumps({"restaurantId": str(floor.id), "kind": "table", "n": sent, "padding": padding}),),
+        )
         event, data = fast.next_event("table", "dropped")
         assert event == "table" and json.loads(data)["n"] == sent
         sent += 1

@@ -2,7 +2,7 @@
 NOTIFY that every change of the ledger, sessions, bookings and tables sends."""
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import psycopg
 import pytest
@@ -24,10 +24,10 @@ def rows(conn, function, *args):
 def test_list_bookings_is_the_restaurants_local_day_with_current_tables(conn, floor):
     hana = floor.staff["Hana Host"]
     # 2030-06-01 in Rome (UTC+2) runs from 2030-05-31 22:00 UTC to 2030-06-01 22:00 UTC.
-    first = floor.booking(start=datetime(2030, 5, 31, 22, 0, tzinfo=timezone.utc), guest="Early")
+    floor.booking(start=datetime(2030, 5, 31, 22, 0, tzinfo=UTC), guest="Early")
     seated = floor.booking(party_size=6, guest="Seated")
     closed = floor.booking(status="cancelled", guest="Gone")
-    floor.booking(start=datetime(2030, 6, 1, 22, 0, tzinfo=timezone.utc), guest="Next day")
+    floor.booking(start=datetime(2030, 6, 1, 22, 0, tzinfo=UTC), guest="Next day")
     floor.table("T10", 2)
     floor.adjacent("T2", "T10")
     session = hold(conn, hana, seated, floor.ids("T10", "T2", "T1"))
@@ -42,8 +42,18 @@ def test_list_bookings_is_the_restaurants_local_day_with_current_tables(conn, fl
     assert by_guest["Seated"]["table_numbers"] == ["T1", "T2", "T10"]  # natural order
     assert by_guest["Seated"]["table_ids"] == floor.ids("T1", "T2", "T10")
     assert not by_guest["Seated"]["needs_tables"] and by_guest["Seated"]["assignment_issues"] == []
-    assert set(listed[0]) == {"id", "guest_name", "party_size", "start_at", "end_at", "status", "table_ids",
-                              "table_numbers", "needs_tables", "assignment_issues"}
+    assert set(listed[0]) == {
+        "id",
+        "guest_name",
+        "party_size",
+        "start_at",
+        "end_at",
+        "status",
+        "table_ids",
+        "table_numbers",
+        "needs_tables",
+        "assignment_issues",
+    }
     assert closed in {b["id"] for b in listed}
 
     # The party grew past its tables: the tables stay, the issue shows.
@@ -75,7 +85,11 @@ def test_event_tickets_are_single_use_short_lived_and_per_restaurant(conn, floor
     sam = floor.staff["Sam Server"]
     issued = call(conn, "issue_event_ticket", sam, floor.id)
     assert issued["ticket"].startswith("set_")
-    assert timedelta(seconds=1) < issued["expires_at"] - conn.execute("SELECT now()").fetchone()[0] <= timedelta(seconds=30)
+    assert (
+        timedelta(seconds=1)
+        < issued["expires_at"] - conn.execute("SELECT now()").fetchone()[0]
+        <= timedelta(seconds=30)
+    )
     stored = conn.execute("SELECT ticket_hash FROM seating.event_tickets").fetchall()
     assert len(stored) == 1 and issued["ticket"].encode() not in stored[0][0]
 
@@ -89,7 +103,10 @@ def test_event_tickets_are_single_use_short_lived_and_per_restaurant(conn, floor
         conn.execute("SELECT api.redeem_event_ticket(%s, %s)", (floor.id, None))
 
     late = call(conn, "issue_event_ticket", sam, floor.id)
-    conn.execute("UPDATE seating.event_tickets SET created_at = now() - interval '1 minute', expires_at = now() - interval '1 second'")
+    conn.execute(
+        "UPDATE seating.event_tickets"
+        " SET created_at = now() - interval '1 minute', expires_at = now() - interval '1 second'"
+    )
     with raises_code("UNAUTHENTICATED"):  # expired
         conn.execute("SELECT api.redeem_event_ticket(%s, %s)", (floor.id, late["ticket"]))
     call(conn, "issue_event_ticket", sam, floor.id)
@@ -119,14 +136,23 @@ def test_one_notification_per_statement_and_restaurant(conn, floor, listener):
     other = standard_floor(conn)
     received(listener)
     # A DBA blocks four tables in two restaurants with one statement.
-    conn.execute("INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
-                 " SELECT restaurant_id, id, 'maintenance', tstzrange(%s, %s), 'wobbly leg' FROM seating.table_inventory"
-                 " WHERE table_number IN ('T1', 'T2')", (EVENING, EVENING + timedelta(hours=1)))
+    conn.execute(
+        "INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
+        " SELECT restaurant_id, id, 'maintenance', tstzrange(%s, %s), 'wobbly leg' FROM seating.table_inventory"
+        " WHERE table_number IN ('T1', 'T2')",
+        (EVENING, EVENING + timedelta(hours=1)),
+    )
     changes = received(listener)
     assert len(changes) == 2
     mine = next(c for c in changes if c["restaurantId"] == str(floor.id))
-    assert mine == {"restaurantId": str(floor.id), "kind": "ledger", "op": "insert", "bookingIds": [],
-                    "tableIds": sorted(str(t) for t in floor.ids("T1", "T2")), "ledgerKinds": ["maintenance"]}
+    assert mine == {
+        "restaurantId": str(floor.id),
+        "kind": "ledger",
+        "op": "insert",
+        "bookingIds": [],
+        "tableIds": sorted(str(t) for t in floor.ids("T1", "T2")),
+        "ledgerKinds": ["maintenance"],
+    }
     assert {c["restaurantId"] for c in changes} == {str(floor.id), str(other.id)}
 
 
@@ -145,12 +171,22 @@ def test_a_hold_a_confirm_and_a_moved_booking_are_notified(conn, floor, listener
     assert any(c["kind"] == "ledger" and "assignment" in c["ledgerKinds"] for c in confirmed)
     assert any(c["kind"] == "booking" and c["bookingIds"] == [str(booking)] for c in confirmed)
 
-    conn.execute("UPDATE seating.bookings SET start_at = start_at + interval '15 minutes',"
-                 " end_at = end_at + interval '15 minutes' WHERE id = %s", (booking,))
+    conn.execute(
+        "UPDATE seating.bookings SET start_at = start_at + interval '15 minutes',"
+        " end_at = end_at + interval '15 minutes' WHERE id = %s",
+        (booking,),
+    )
     assert any(c["kind"] == "booking" and c["op"] == "update" for c in received(listener))
     conn.execute("UPDATE seating.table_inventory SET active = false WHERE id = %s", (floor.tables["T7"],))
-    assert received(listener) == [{"restaurantId": str(floor.id), "kind": "table", "op": "update",
-                                   "bookingIds": [], "tableIds": [str(floor.tables["T7"])]}]
+    assert received(listener) == [
+        {
+            "restaurantId": str(floor.id),
+            "kind": "table",
+            "op": "update",
+            "bookingIds": [],
+            "tableIds": [str(floor.tables["T7"])],
+        }
+    ]
 
 
 def test_a_statement_that_changes_nothing_notifies_nothing_and_big_ones_stay_small(conn, floor, listener):
