@@ -93,16 +93,19 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
         loaded = db.load_demo(conn, SQL_DIR / "demo.sql")
         tokens = db.issue_demo_tokens(conn, settings.token_ttl_days)
     print("demo restaurant loaded" if loaded else "demo restaurant already there (reused)")
-    print(f"\nBearer tokens for the demo staff (new ones each run, valid {settings.token_ttl_days} days):")
+    base = f"http://{args.host}:{args.port}"
+    print(f"\nBearer tokens for the demo staff (new ones each run, valid {settings.token_ttl_days} days),"
+          " and a sign-in link to the staff page:")
     for name, role, token in tokens:
         print(f"  {name:<14} {role:<8} {token}")
+        print(f"  {'':<14} {'':<8} {base}/staff#token={token}")
     host_token = next(token for _, role, token in tokens if role == "host")
-    base = f"http://{args.host}:{args.port}"
     print(f"""
 Try it (as a host):
   curl -s {base}/api/staff/bookings/{DEMO_BOOKING}/assignment-context -H 'Authorization: Bearer {host_token}'
   curl -s -X POST {base}/api/staff/manual/session -H 'Authorization: Bearer {host_token}' \\
        -H 'Content-Type: application/json' -d '{{"bookingId": "{DEMO_BOOKING}", "tableIds": ["{DEMO_TABLE}"]}}'
+Staff page (floor plan, live): open a sign-in link above, or {base}/staff?booking={DEMO_BOOKING}
 OpenAPI docs: {base}/schema
 """)
 

@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from uuid import UUID
 
@@ -142,11 +143,18 @@ def create_pool(settings: Settings) -> Pool:
 
 
 async def _one(pool: Pool, query: str, params: tuple, caller: bytes = b"") -> dict:
-    """Run one api statement within the request's deadline: the wait for the caller's share
-    and a free connection, the statement and its one retry together (at the deadline the
-    statement is cancelled on the server and the connection goes back to the pool). A
-    serialization failure, deadlock or lost connection is retried once (every api call is
-    idempotent); a lock or statement timeout is not.
+    """Run one api statement and return its one row (see _all)."""
+    return (await _all(pool, query, params, caller))[0]
+
+
+async def _all(pool: Pool, query: str, params: tuple, caller: bytes = b"") -> list[dict]:
+    """Run one api statement within the request's deadline and return its rows: the wait for
+    the caller's share and a free connection, the statement and its one retry together (at the
+    deadline the statement is cancelled on the server and the connection goes back to the
+    pool). A serialization failure, deadlock or lost connection is retried once (every api call
+    is idempotent; a ticket redemption that committed before its connection dropped answers
+    UNAUTHENTICATED on the retry, and the page asks for a new ticket); a lock or statement
+    timeout is not.
     Errors: ApiError (mapped by app.errors; UNAVAILABLE, 503, for every timeout)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + pool.request_deadline_seconds
@@ -156,7 +164,7 @@ async def _one(pool: Pool, query: str, params: tuple, caller: bytes = b"") -> di
                 try:
                     async with pool.connection(timeout=max(deadline - loop.time(), 0.001)) as conn:
                         async with asyncio.timeout_at(deadline):
-                            return await (await conn.execute(query, params)).fetchone()
+                            return await (await conn.execute(query, params)).fetchall()
                 except PoolTimeout:
                     raise errors.unavailable("No database connection became free within the request's deadline.",
                                              "deadline") from None
@@ -196,6 +204,23 @@ async def get_session(pool, token_hash: bytes, session_id: UUID) -> dict:
 async def get_assignment_context(pool, token_hash: bytes, booking_id: UUID) -> dict:
     return await _one(pool, "SELECT * FROM api.get_assignment_context(api.authenticate_staff(%s), %s)",
                       (token_hash, booking_id), token_hash)
+
+
+async def list_bookings(pool, token_hash: bytes, restaurant_id: UUID, day: date) -> list[dict]:
+    """Every booking of the restaurant's local day, one dict each (possibly none)."""
+    return await _all(pool, "SELECT * FROM api.list_bookings(api.authenticate_staff(%s), %s, %s)",
+                      (token_hash, restaurant_id, day), token_hash)
+
+
+async def issue_event_ticket(pool, token_hash: bytes, restaurant_id: UUID) -> dict:
+    return await _one(pool, "SELECT * FROM api.issue_event_ticket(api.authenticate_staff(%s), %s)",
+                      (token_hash, restaurant_id), token_hash)
+
+
+async def redeem_event_ticket(pool, restaurant_id: UUID, ticket: str) -> UUID:
+    """The staff id the ticket was issued to; the ticket is used up (only its SHA-256 is sent)."""
+    row = await _one(pool, "SELECT api.redeem_event_ticket(%s, %s) AS staff_id", (restaurant_id, token_hash(ticket)))
+    return row["staff_id"]
 
 
 async def health(pool) -> dict:

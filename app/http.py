@@ -7,23 +7,38 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Litestar, Request, Response, delete, get, post, put
+from litestar import Controller, Litestar, MediaType, Request, Response, delete, get, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ClientException, HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
+from litestar.response import File, ServerSentEvent
+from litestar.static_files import create_static_files_router
 
-from app import db, docs, errors, logs, metrics
+from app import db, docs, errors, events, logs, metrics
 from app.errors import ApiError, unavailable
 from app.legacy import legacy_controller
 from app.me import me_controller
-from app.schemas import AssignmentContext, ErrorBody, Health, HoldRequest, Session, camel, from_row
+from app.schemas import (
+    AssignmentContext,
+    DayBooking,
+    DayBookings,
+    ErrorBody,
+    EventTicket,
+    Health,
+    HoldRequest,
+    Session,
+    camel,
+    from_row,
+)
 from app.settings import Settings
 from app.sweeper import sweeper_lifespan
 
@@ -63,13 +78,17 @@ class StrictJSONRequest(Request):
         except (msgspec.DecodeError, RecursionError):
             # RecursionError: msgspec refuses nesting deeper than the interpreter's stack allows.
             raise ClientException(detail="The request body is not valid JSON (or is nested too deeply).") from None
+RestaurantId = FromPath[Annotated[UUID, Parameter(description="A restaurant id (UUID).")]]
+LocalDate = Annotated[date, QueryParameter(name="date", description="The restaurant's local date, YYYY-MM-DD.")]
+Ticket = Annotated[str | None, QueryParameter(max_length=200, description="From POST .../event-tickets; single use.")]
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def _errors(*statuses: int) -> dict[int, ResponseSpec]:
     described = {
         400: "INVALID_INPUT: malformed JSON, missing or ill-typed fields, 1 to 20 tableIds, a path id that is not a UUID",
         401: "UNAUTHENTICATED: missing, malformed, unknown, expired or revoked bearer token",
-        403: "FORBIDDEN: not a member of the booking's restaurant, or the role may not do this",
+        403: "FORBIDDEN: not a member of the (booking's) restaurant, or the role may not do this",
         404: "BOOKING_NOT_FOUND or SESSION_NOT_FOUND",
         409: "HOLD_EXPIRED, SESSION_NOT_HELD, SESSION_CLOSED or VALIDATION_FAILED (details.checks)",
         422: "UNKNOWN_TABLES: table ids not in the booking's restaurant (details.tableIds)",
@@ -133,6 +152,58 @@ class ManualAssignmentController(Controller):
         return from_row(await db.get_assignment_context(state.pool, token_hash, booking_id), AssignmentContext)
 
 
+class StaffPageController(Controller):
+    """What the staff page reads besides the floor plan and the caller (app/me.py): the day's
+    bookings, and a ticket for the restaurant's event stream."""
+
+    path = "/api/staff"
+    tags = ["staff page"]
+    dependencies = {"token_hash": Provide(provide_token_hash)}
+    security = [{"bearer": []}]
+
+    @get("/restaurants/{restaurant_id:str}/bookings", operation_id="listBookings", responses=_errors(403))
+    async def list_bookings(self, restaurant_id: RestaurantId, token_hash: TokenHash, state: State,
+                            day: LocalDate) -> DayBookings:
+        """The bookings that start on that local day, by time, with their current tables, a
+        needsTables flag and assignmentIssues. FORBIDDEN also for a restaurant that does not exist."""
+        rows = await db.list_bookings(state.pool, token_hash, restaurant_id, day)
+        return DayBookings(bookings=[from_row(row, DayBooking) for row in rows])
+
+    @post("/restaurants/{restaurant_id:str}/event-tickets", operation_id="issueEventTicket", status_code=201,
+           responses=_errors(403))
+    async def issue_event_ticket(self, restaurant_id: RestaurantId, token_hash: TokenHash, state: State) -> EventTicket:
+        """A ticket for this restaurant's event stream: single use, valid for 30 seconds."""
+        return from_row(await db.issue_event_ticket(state.pool, token_hash, restaurant_id), EventTicket)
+
+
+_TICKET_REFUSED = ResponseSpec(data_container=ErrorBody, description=(
+    "UNAUTHENTICATED: the ticket is missing, unknown, used, expired or for another restaurant"))
+
+
+@get("/api/staff/restaurants/{restaurant_id:str}/events", operation_id="streamEvents", tags=["staff page"],
+     responses={**_errors(403), 401: _TICKET_REFUSED})
+async def stream_events(restaurant_id: RestaurantId, state: State, ticket: Ticket = None) -> ServerSentEvent:
+    """Server-Sent Events: every change in the restaurant, as it commits. `ready` first (fetch
+    what you show now), then one event per change named by its kind (`ledger`, `session`,
+    `booking`, `table`) with JSON data {restaurantId, kind, op, bookingIds, tableIds[, ledgerKinds]};
+    `resync` means refetch; `dropped` ends a stream that fell behind. Reconnect with a new ticket
+    and refetch. EventSource sends no headers, hence the ticket."""
+    if not ticket:
+        raise ApiError(401, "UNAUTHENTICATED",
+                       "Send ?ticket= from POST /api/staff/restaurants/{restaurantId}/event-tickets.", {})
+    await db.redeem_event_ticket(state.pool, restaurant_id, ticket)
+    broadcaster: events.Broadcaster = state.broadcaster
+    subscriber = broadcaster.subscribe(str(restaurant_id))
+    return ServerSentEvent(events.stream(broadcaster, subscriber, state.settings.event_keepalive_seconds),
+                           headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+@get("/staff", operation_id="staffPage", include_in_schema=False, media_type=MediaType.HTML)
+async def staff_page() -> File:
+    """The staff page (DESIGN §11): plain HTML and ES modules under /staff/."""
+    return File(STATIC_DIR / "index.html", content_disposition_type="inline", media_type=MediaType.HTML)
+
+
 @get("/health", operation_id="health", tags=["operations"],
      responses={503: ResponseSpec(data_container=ErrorBody, description="UNAVAILABLE")})
 async def health(state: State) -> Health:
@@ -186,14 +257,23 @@ def create_app(settings: Settings | None = None) -> Litestar:
         pool = db.create_pool(settings)
         await pool.open(wait=False)
         app.state.pool = pool
+        app.state.settings = settings
+        broadcaster = events.Broadcaster(settings.database_url, queue_size=settings.event_queue_size)
+        broadcaster.start()
+        app.state.broadcaster = broadcaster
         try:
             yield
         finally:
+            await broadcaster.close()
             await pool.close()
 
     logs.configure()
+    events.end_streams_on_server_exit()
     app = Litestar(
         route_handlers=[ManualAssignmentController, health,
+                        # DESIGN §11: the staff page, its reads and its event stream
+                        StaffPageController, stream_events, staff_page,
+                        create_static_files_router(path="/staff", directories=[STATIC_DIR]),
                         # DESIGN §13: the caller and their flags, the legacy flow, metrics, offline docs
                         me_controller(provide_token_hash), legacy_controller(settings.legacy_endpoints, provide_token_hash),
                         metrics.metrics, docs.assets_router()],

@@ -18,6 +18,7 @@ from app.schemas import ErrorBody, from_row
 class Membership(Struct, rename="camel"):
     restaurant_id: UUID
     restaurant_name: str
+    timezone: str  # IANA: the staff page shows times and days in it
     role: str
     flags: dict[str, bool]
 
@@ -45,7 +46,7 @@ def me_controller(provide_token_hash: Any) -> type[Controller]:
             404: ResponseSpec(data_container=ErrorBody, description="STAFF_NOT_FOUND: deleted since the token was issued"),
             503: ResponseSpec(data_container=ErrorBody, description="UNAVAILABLE")})
         async def get_me(self, token_hash: NamedDependency[bytes], state: State) -> Me:
-            """The caller: id, displayName, memberships (restaurantId, restaurantName, role, flags) and flags."""
+            """The caller: id, displayName, memberships (restaurantId, restaurantName, timezone, role, flags) and flags."""
             return from_row(await db.get_me(state.pool, token_hash), Me)
 
     return MeController

@@ -120,6 +120,33 @@ class AssignmentContext(Struct, rename="camel"):
     tables: list[FloorTable]
 
 
+class DayBooking(Struct, rename="camel"):
+    """A booking in the day view: its current tables (numbers in natural order), needsTables
+    (open and without tables) and assignmentIssues (the failing checks of its current tables)."""
+
+    id: UUID
+    guest_name: str | None
+    party_size: int
+    start_at: datetime
+    end_at: datetime
+    status: str
+    table_ids: list[UUID]
+    table_numbers: list[str]
+    needs_tables: bool
+    assignment_issues: list[dict[str, Any]]
+
+
+class DayBookings(Struct):
+    bookings: list[DayBooking]
+
+
+class EventTicket(Struct, rename="camel"):
+    """A ticket for GET /api/staff/restaurants/{restaurantId}/events?ticket=: single use, short-lived."""
+
+    ticket: str
+    expires_at: datetime
+
+
 class ErrorDetail(Struct):
     code: str
     message: str

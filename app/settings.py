@@ -29,6 +29,8 @@ class Settings:
     sweep_interval_seconds: float = 30.0
     retention_days: int | None = 90
     request_log: bool = False
+    event_queue_size: int = 64
+    event_keepalive_seconds: float = 15.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -45,6 +47,8 @@ class Settings:
             sweep_interval_seconds=float(env.get("SWEEP_INTERVAL_SECONDS", "30")),
             retention_days=_days(env.get("RETENTION_DAYS", "90")),
             request_log=_on(env.get("REQUEST_LOG", "off")),
+            event_queue_size=int(env.get("EVENT_QUEUE_SIZE", "64")),
+            event_keepalive_seconds=float(env.get("EVENT_KEEPALIVE_SECONDS", "15")),
         )
 
 

@@ -18,7 +18,7 @@ BEGIN
     END IF;
 
     SELECT coalesce(jsonb_agg(jsonb_build_object(
-               'restaurantId', r.id, 'restaurantName', r.name, 'role', m.role,
+               'restaurantId', r.id, 'restaurantName', r.name, 'timezone', r.timezone, 'role', m.role,
                'flags', (SELECT jsonb_object_agg(e.flag, e.enabled) FROM seating._feature_flags(v_staff.id, r.id) AS e))
              ORDER BY r.name, r.id), '[]'),
            CASE WHEN count(*) = 1 THEN min(r.id::text)::uuid END
@@ -37,7 +37,7 @@ END;
 $$;
 
 COMMENT ON FUNCTION api.get_me(uuid) IS
-'The caller: id, display_name, memberships (restaurantId, restaurantName, role, flags per restaurant) and flags ({"use-new-manual-assignment-flow": true, ...}: the restaurant''s overrides apply when the caller belongs to exactly one restaurant).
+'The caller: id, display_name, memberships (restaurantId, restaurantName, timezone, role, flags per restaurant) and flags ({"use-new-manual-assignment-flow": true, ...}: the restaurant''s overrides apply when the caller belongs to exactly one restaurant).
 Errors: STAFF_NOT_FOUND.';
 REVOKE ALL ON FUNCTION api.get_me(uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION api.get_me(uuid) TO seating_app;

@@ -21,7 +21,7 @@ def test_me(client, conn, floor, tokens):
     assert me.status_code == 200
     body = me.json()
     assert (body["id"], body["displayName"], body["flags"]) == (str(floor.staff["Hana Host"]), "Hana Host", {FLAG: True})
-    assert body["memberships"] == [{"restaurantId": str(floor.id), "restaurantName": "Test Bistro", "role": "host",
+    assert body["memberships"] == [{"restaurantId": str(floor.id), "restaurantName": "Test Bistro", "timezone": "UTC", "role": "host",
                                     "flags": {FLAG: True}}]
     call(conn, "set_feature_flag", FLAG, False, floor.id, None)
     assert client.get("/api/staff/me", headers=tokens["Hana Host"]).json()["flags"] == {FLAG: False}

@@ -14,6 +14,8 @@ from tests.support import hold
 APP_FUNCTIONS = {"create_session_hold", "confirm_session", "cancel_session", "get_session", "evaluate_selection",
                  "get_assignment_context",
                  "expire_sessions", "authenticate_staff",
+                 # the staff page (DESIGN §11)
+                 "list_bookings", "issue_event_ticket", "redeem_event_ticket",
                  # operations and the migration path (DESIGN §13)
                  "get_me", "get_session_counts", "run_sweeper",
                  "get_legacy_context", "legacy_validate", "legacy_hold", "legacy_confirm", "legacy_release_hold"}

@@ -17,9 +17,12 @@ FINDINGS = """
 SELECT p.oid::regprocedure::text AS function, c.level, c.sqlstate, c.message, c.lineno, c.statement
   FROM pg_proc AS p
   JOIN pg_language AS l ON l.oid = p.prolang AND l.lanname = 'plpgsql'
-  -- a trigger function is checked against the table of one of its triggers
-  LEFT JOIN LATERAL (SELECT t.tgrelid FROM pg_trigger AS t WHERE t.tgfoid = p.oid ORDER BY t.oid LIMIT 1) AS t ON true
- CROSS JOIN LATERAL plpgsql_check_function_tb(p.oid::regprocedure, coalesce(t.tgrelid, 0)) AS c
+  -- a trigger function is checked against the table of one of its triggers, with its transition
+  -- tables (one with both, when there is one: the function may read either)
+  LEFT JOIN LATERAL (SELECT t.tgrelid, t.tgoldtable, t.tgnewtable FROM pg_trigger AS t WHERE t.tgfoid = p.oid
+                      ORDER BY (t.tgoldtable IS NOT NULL AND t.tgnewtable IS NOT NULL) DESC, t.oid LIMIT 1) AS t ON true
+ CROSS JOIN LATERAL plpgsql_check_function_tb(p.oid::regprocedure, coalesce(t.tgrelid, 0),
+                                              oldtable => t.tgoldtable, newtable => t.tgnewtable) AS c
  WHERE p.pronamespace IN ('api'::regnamespace, 'seating'::regnamespace)
  ORDER BY 1, c.lineno
 """

@@ -70,7 +70,7 @@ def test_me_reports_memberships_and_flags(conn, floor):
     hana = floor.staff["Hana Host"]
     me = call(conn, "get_me", hana)
     assert me["display_name"] == "Hana Host"
-    assert me["memberships"] == [{"restaurantId": str(floor.id), "restaurantName": "Test Bistro", "role": "host",
+    assert me["memberships"] == [{"restaurantId": str(floor.id), "restaurantName": "Test Bistro", "timezone": "UTC", "role": "host",
                                   "flags": {FLAG: True}}]
     assert me["flags"] == {FLAG: True}
     set_flag(conn, False, restaurant=floor.id)

@@ -1,0 +1,202 @@
+"""Live updates for the staff page (DESIGN §11): one LISTEN connection per app process, fanned
+out to a bounded queue per open event stream.
+
+PostgreSQL triggers (sql/functions/_notify_change.sql) send one NOTIFY on `seating_changes` per
+statement and restaurant. The listener hands each to the streams of that restaurant. A stream
+whose queue is full is a client that stopped reading: it is dropped (told so if it ever reads
+again) so that it never slows the others. LISTEN/NOTIFY is not durable, so a client refetches
+what it shows whenever its stream (re)opens, and every stream is told to refetch when the
+listener reconnects after losing its connection."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import weakref
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import msgspec
+import psycopg
+from litestar.response import ServerSentEventMessage
+
+log = logging.getLogger("seating.events")
+
+CHANNEL = "seating_changes"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change as the stream sends it: the SSE event name (the payload's kind) and its JSON."""
+
+    kind: str
+    data: str
+
+
+# What a stream's queue may carry besides changes.
+RESYNC = Change("resync", '{"reason": "the listener reconnected; refetch"}')
+_DROPPED = object()  # the client fell behind: end its stream
+_CLOSED = object()  # the app is stopping: end its stream
+
+
+class Subscriber:
+    """One open event stream of one restaurant."""
+
+    def __init__(self, restaurant_id: str, queue_size: int):
+        self.restaurant_id = restaurant_id
+        self.queue: asyncio.Queue[object] = asyncio.Queue(queue_size)
+
+    def offer(self, item: object) -> bool:
+        """Queue an item without waiting; False when the queue is full."""
+        try:
+            self.queue.put_nowait(item)
+        except asyncio.QueueFull:
+            return False
+        return True
+
+    def end(self, marker: object) -> None:
+        # What is still queued is moot once the stream ends; the marker always fits after it.
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.queue.put_nowait(marker)
+
+
+class Broadcaster:
+    """The process's one listener connection and the streams it feeds."""
+
+    def __init__(self, conninfo: str, queue_size: int = 64, retry_seconds: float = 1.0):
+        self.conninfo = conninfo
+        self.queue_size = queue_size
+        self.retry_seconds = retry_seconds
+        self.listening = asyncio.Event()
+        self.dropped = 0  # streams dropped for falling behind, since start
+        self._subscribers: dict[str, set[Subscriber]] = {}
+        self._task: asyncio.Task | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def streams(self) -> int:
+        return sum(len(s) for s in self._subscribers.values())
+
+    def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._task = asyncio.create_task(self._listen(), name="seating-listener")
+        _LIVE.add(self)
+
+    async def close(self) -> None:
+        """End every open stream, then stop listening."""
+        _LIVE.discard(self)
+        self.end_streams()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    def end_streams(self) -> None:
+        for subscribers in self._subscribers.values():
+            for subscriber in subscribers:
+                subscriber.end(_CLOSED)
+        self._subscribers.clear()
+
+    def subscribe(self, restaurant_id: str) -> Subscriber:
+        subscriber = Subscriber(restaurant_id, self.queue_size)
+        self._subscribers.setdefault(restaurant_id, set()).add(subscriber)
+        return subscriber
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        subscribers = self._subscribers.get(subscriber.restaurant_id)
+        if subscribers is not None:
+            subscribers.discard(subscriber)
+            if not subscribers:
+                del self._subscribers[subscriber.restaurant_id]
+
+    def publish(self, restaurant_id: str, change: Change) -> None:
+        for subscriber in list(self._subscribers.get(restaurant_id, ())):
+            if not subscriber.offer(change):
+                self.unsubscribe(subscriber)
+                subscriber.end(_DROPPED)
+                self.dropped += 1
+                log.warning("event stream dropped: its client fell %d changes behind", self.queue_size)
+
+    def _publish_everywhere(self, change: Change) -> None:
+        for restaurant_id in list(self._subscribers):
+            self.publish(restaurant_id, change)
+
+    def _dispatch(self, payload: str) -> None:
+        try:
+            fields = msgspec.json.decode(payload)
+            restaurant_id, kind = str(fields["restaurantId"]), str(fields["kind"])
+        except (msgspec.DecodeError, KeyError, TypeError):
+            log.warning("ignored a malformed notification on %s", CHANNEL)
+            return
+        self.publish(restaurant_id, Change(kind, payload))
+
+    async def _listen(self) -> None:
+        first = True
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True) as conn:
+                    await conn.execute(f"LISTEN {CHANNEL}")
+                    self.listening.set()
+                    if not first:  # changes made while nobody listened are lost: refetch
+                        self._publish_everywhere(RESYNC)
+                    first = False
+                    async for notify in conn.notifies():
+                        self._dispatch(notify.payload)
+            except psycopg.Error as error:
+                self.listening.clear()
+                log.warning("event listener lost its connection (%s); retrying", type(error).__name__)
+                first = False
+                await asyncio.sleep(self.retry_seconds)
+
+
+async def stream(
+    broadcaster: Broadcaster, subscriber: Subscriber, keepalive_seconds: float
+) -> AsyncIterator[ServerSentEventMessage]:
+    """One client's event stream: `ready` once subscribed (refetch now), then one event per
+    change, a comment every keepalive_seconds of silence; `dropped` when it fell behind."""
+    try:
+        yield ServerSentEventMessage(event="ready", data='{"refetch": true}', retry=1000)
+        while True:
+            try:
+                item = await asyncio.wait_for(subscriber.queue.get(), keepalive_seconds)
+            except TimeoutError:
+                # data=None: a comment only, which EventSource ignores (no empty message event).
+                yield ServerSentEventMessage(comment="keepalive", data=None)
+                continue
+            if item is _CLOSED:
+                return
+            if item is _DROPPED:
+                yield ServerSentEventMessage(event="dropped", data='{"reason": "fell behind; reconnect and refetch"}')
+                return
+            assert isinstance(item, Change)
+            yield ServerSentEventMessage(event=item.kind, data=item.data)
+    finally:
+        broadcaster.unsubscribe(subscriber)
+
+
+# --- clean shutdown with open streams ----------------------------------------------------------
+# uvicorn waits for open responses to finish before it runs the app's shutdown, and an event
+# stream never finishes by itself: without this, every stop would wait out the graceful timeout.
+_LIVE: weakref.WeakSet[Broadcaster] = weakref.WeakSet()
+
+
+def end_streams_on_server_exit() -> None:
+    """Make uvicorn's exit signal also end this process's open event streams (idempotent)."""
+    try:
+        from uvicorn.server import Server
+    except ImportError:
+        return
+    if getattr(Server.handle_exit, "_ends_event_streams", False):
+        return
+    original = Server.handle_exit
+
+    def handle_exit(self, sig: int, frame) -> None:
+        original(self, sig, frame)
+        for broadcaster in list(_LIVE):
+            if broadcaster._loop is not None and not broadcaster._loop.is_closed():
+                broadcaster._loop.call_soon_threadsafe(broadcaster.end_streams)
+
+    handle_exit._ends_event_streams = True  # type: ignore[attr-defined]
+    Server.handle_exit = handle_exit  # type: ignore[method-assign]

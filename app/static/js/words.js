@@ -1,0 +1,75 @@
+// State in words: times in the restaurant's zone, table states, check results.
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+const timeFormats = new Map();
+
+// Natural table-number order: "2" before "10".
+export const byTableNumber = (a, b) => collator.compare(a.tableNumber, b.tableNumber);
+
+export function time(iso, timeZone) {
+  if (!iso) return "";
+  const key = timeZone || "UTC";
+  if (!timeFormats.has(key)) {
+    timeFormats.set(key, new Intl.DateTimeFormat("en-GB", { timeZone: key, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }));
+  }
+  return timeFormats.get(key).format(new Date(iso));
+}
+
+export function localDate(date, timeZone) {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(date);
+}
+
+export function formatLeft(ms) {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+export function listNumbers(numbers) {
+  if (numbers.length <= 1) return numbers.join("");
+  return `${numbers.slice(0, -1).join(", ")} and ${numbers[numbers.length - 1]}`;
+}
+
+// The turnover buffer: the booking's window ends that long after the booking does.
+function bufferMs(context) {
+  return Date.parse(context.booking.window.end) - Date.parse(context.booking.endAt);
+}
+
+// What keeps a table from this booking, in words: "Held by Alice · until 19:03".
+export function blockerWords(state, blocker, context) {
+  const zone = context.restaurant.timezone;
+  switch (state) {
+    case "inactive":
+      return "Out of service";
+    case "blocked":
+      return blocker && blocker.note ? `Blocked — ${blocker.note}` : "Blocked";
+    case "assigned": {
+      const end = new Date(Date.parse(blocker.window.end) - bufferMs(context)).toISOString();
+      return `${blocker.guestName || "Another booking"} ${time(blocker.window.start, zone)}–${time(end, zone)}`;
+    }
+    case "held":
+      return `Held by ${blocker.heldByName || "another host"} · until ${time(blocker.expiresAt, zone)}`;
+    default:
+      return "Free";
+  }
+}
+
+// The failing checks as sentences; a conflict names each table's holder, booking or block.
+export function describeChecks(checks, context) {
+  const zone = context ? context.restaurant.timezone : "UTC";
+  const errors = [];
+  const warnings = [];
+  for (const check of checks) {
+    if (check.severity === "warning") warnings.push(check.message);
+    if (check.severity !== "error") continue;
+    const conflicts = check.id === "conflict" ? (check.details.conflicts || []) : [];
+    if (conflicts.length === 0) {
+      errors.push(check.message);
+      continue;
+    }
+    for (const c of conflicts) {
+      if (c.kind === "hold") errors.push(`Table ${c.tableNumber} is held by ${c.heldByName || "another host"} until ${time(c.holdExpiresAt, zone)}`);
+      else if (c.kind === "assignment") errors.push(`Table ${c.tableNumber} is taken by ${c.guestName || "another booking"} from ${time(c.window.start, zone)}`);
+      else errors.push(`Table ${c.tableNumber} is blocked${c.note ? ` — ${c.note}` : ""}`);
+    }
+  }
+  return { errors, warnings };
+}
