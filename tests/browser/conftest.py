@@ -27,7 +27,7 @@ LAUNCH_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # playwright's sync API keeps an event loop running in this thread until it stops
 def browser():
     if not shutil.which("chromium"):
         pytest.skip("browser tests need Chromium: apt-get install -y --no-install-recommends chromium")
