@@ -24,6 +24,7 @@ SQLSTATE_ERRORS: dict[str, tuple[str, int]] = {
     "SA009": ("SESSION_CLOSED", 409),
     "SA010": ("VALIDATION_FAILED", 409),
     "SA011": ("UNKNOWN_TABLES", 422),
+    "SA014": ("NO_FIT", 409),
 }
 
 # Errors the HTTP layer produces itself, never raised by SQL.

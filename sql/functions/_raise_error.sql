@@ -22,7 +22,8 @@ BEGIN
         ('SESSION_NOT_HELD',  'SA008', 'Pick tables that pass every check with create_session_hold, then confirm.'),
         ('SESSION_CLOSED',    'SA009', 'The session is finished; start a new one with create_session_hold.'),
         ('VALIDATION_FAILED', 'SA010', 'Read details.checks, pick other tables and hold again.'),
-        ('UNKNOWN_TABLES',    'SA011', 'Use table ids of the booking''s restaurant.')
+        ('UNKNOWN_TABLES',    'SA011', 'Use table ids of the booking''s restaurant.'),
+        ('NO_FIT',            'SA014', 'Read details.reason: free a table, allow more empty seats or tables, or seat the party by hand.')
       ) AS e (code, sqlstate, hint)
      WHERE e.code = p_code;
 
