@@ -102,7 +102,7 @@ BEGIN
 
     -- 2. greedy, hardest first
     FOR v_row IN SELECT w.* FROM pg_temp.auto_batch AS w WHERE w.held_by IS NULL
-                  ORDER BY w.options, w.party DESC, w.start_at, w.booking_id
+                  ORDER BY upper(w.during), w.party, w.options, w.booking_id
     LOOP
         UPDATE pg_temp.auto_batch AS w SET done = true WHERE w.booking_id = v_row.booking_id;
         SELECT c.cand INTO v_pick
@@ -111,7 +111,11 @@ BEGIN
            AND NOT EXISTS (SELECT FROM pg_temp.auto_batch AS p
                              JOIN pg_temp.auto_candidates AS pc ON pc.booking_id = p.booking_id AND pc.cand = p.planned
                             WHERE p.during && v_row.during AND pc.table_ids && c.table_ids)
-         ORDER BY c.empty, c.n,
+         ORDER BY c.n, c.empty,
+                  -- the tables free longest before this booking: keep the ones free sooner for others
+                  (SELECT max(lower(p.during)) FROM pg_temp.auto_batch AS p
+                     JOIN pg_temp.auto_candidates AS pc ON pc.booking_id = p.booking_id AND pc.cand = p.planned
+                    WHERE pc.table_ids && c.table_ids AND upper(p.during) <= lower(v_row.during)) DESC NULLS LAST,
                   (SELECT count(DISTINCT u.booking_id) FROM pg_temp.auto_usage AS u
                      JOIN pg_temp.auto_batch AS o ON o.booking_id = u.booking_id
                     WHERE u.table_id = ANY (c.table_ids) AND NOT o.done AND o.during && v_row.during),
