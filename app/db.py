@@ -4,6 +4,7 @@ and one transaction."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from uuid import UUID
 
@@ -104,6 +105,24 @@ async def _one(pool: AsyncConnectionPool, query: str, params: tuple) -> dict:
     raise AssertionError("unreachable")
 
 
+async def _all(pool: AsyncConnectionPool, query: str, params: tuple) -> list[dict]:
+    """Run one api statement that returns rows; retried like _one."""
+    for attempt in (1, 2):
+        try:
+            async with pool.connection() as conn:
+                return await (await conn.execute(query, params)).fetchall()
+        except PoolTimeout:
+            raise errors.unavailable("No database connection became free in time.") from None
+        except psycopg.Error as error:
+            mapped = errors.from_database(error)
+            if mapped is None:
+                raise
+            if mapped.code == "UNAVAILABLE" and attempt == 1:
+                continue
+            raise mapped from None
+    raise AssertionError("unreachable")
+
+
 async def create_session_hold(pool, token: str, booking_id: UUID, table_ids: list[UUID],
                               require_adjacency: bool | None) -> dict:
     return await _one(pool, "SELECT * FROM api.create_session_hold(api.authenticate_staff(%s), %s, %s::uuid[], %s)",
@@ -125,6 +144,20 @@ async def get_session(pool, token: str, session_id: UUID) -> dict:
 async def get_assignment_context(pool, token: str, booking_id: UUID) -> dict:
     return await _one(pool, "SELECT * FROM api.get_assignment_context(api.authenticate_staff(%s), %s)",
                       (token, booking_id))
+
+
+async def suggest_tables(pool, token: str, booking_id: UUID, limit: int) -> list[dict]:
+    return await _all(pool, "SELECT * FROM api.suggest_tables(api.authenticate_staff(%s), %s, %s)",
+                      (token, booking_id, limit))
+
+
+async def auto_assign(pool, token: str, booking_id: UUID) -> dict:
+    return await _one(pool, "SELECT * FROM api.auto_assign(api.authenticate_staff(%s), %s)", (token, booking_id))
+
+
+async def auto_assign_pending(pool, token: str, restaurant_id: UUID, start: datetime, end: datetime) -> list[dict]:
+    return await _all(pool, "SELECT * FROM api.auto_assign_pending(api.authenticate_staff(%s), %s, %s, %s)",
+                      (token, restaurant_id, start, end))
 
 
 async def health(pool) -> dict:

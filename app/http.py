@@ -20,7 +20,20 @@ from litestar.params import FromPath, JSONBody, Parameter
 
 from app import db, errors
 from app.errors import ApiError, unavailable
-from app.schemas import AssignmentContext, ErrorBody, Health, HoldRequest, Session, camel, from_row
+from app.schemas import (
+    AssignmentContext,
+    AutoAssignOutcome,
+    AutoAssignRequest,
+    AutoAssignResults,
+    ErrorBody,
+    Health,
+    HoldRequest,
+    Session,
+    Suggestion,
+    Suggestions,
+    camel,
+    from_row,
+)
 from app.settings import Settings
 
 log = logging.getLogger("seating")
@@ -31,6 +44,7 @@ _UUID = r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a
 Token = NamedDependency[str]
 SessionId = FromPath[Annotated[str, Parameter(pattern=_UUID, description="A session id (UUID).")]]
 BookingId = FromPath[Annotated[str, Parameter(pattern=_UUID, description="A booking id (UUID).")]]
+RestaurantId = FromPath[Annotated[str, Parameter(pattern=_UUID, description="A restaurant id (UUID).")]]
 
 
 def _errors(*statuses: int) -> dict[int, ResponseSpec]:
@@ -39,7 +53,8 @@ def _errors(*statuses: int) -> dict[int, ResponseSpec]:
         401: "UNAUTHENTICATED: missing, malformed, unknown or revoked bearer token",
         403: "FORBIDDEN: not a member of the booking's restaurant, or the role may not do this",
         404: "BOOKING_NOT_FOUND or SESSION_NOT_FOUND",
-        409: "HOLD_EXPIRED, SESSION_NOT_HELD, SESSION_CLOSED or VALIDATION_FAILED (details.checks)",
+        409: "HOLD_EXPIRED, SESSION_NOT_HELD, SESSION_CLOSED or VALIDATION_FAILED (details.checks);"
+             " NO_FIT (automatic assignment: details.reason says why)",
         422: "UNKNOWN_TABLES: table ids not in the booking's restaurant (details.tableIds)",
         503: "UNAVAILABLE: the database is unreachable or overloaded; retry",
     }
@@ -97,6 +112,40 @@ class ManualAssignmentController(Controller):
         """The floor plan for a booking: every table's state for its window, its current tables
         and the caller's active session."""
         return from_row(await db.get_assignment_context(state.pool, token, UUID(booking_id)), AssignmentContext)
+
+
+class AutoAssignmentController(Controller):
+    """Suggestions and automatic assignment on the same engine and session path (DESIGN §12)."""
+
+    path = "/api/staff"
+    tags = ["automatic assignment"]
+    dependencies = {"token": Provide(provide_token)}
+    security = [{"bearer": []}]
+
+    @get("/bookings/{booking_id:str}/suggestions", operation_id="suggestTables", responses=_errors(403, 404))
+    async def suggest_tables(self, booking_id: BookingId, token: Token, state: State,
+                             limit: Annotated[int, Parameter(ge=1, le=50, description="How many (1-50)")] = 5,
+                             ) -> Suggestions:
+        """The best selections for the booking right now, best first: each passes every check.
+        Empty when nothing fits."""
+        rows = await db.suggest_tables(state.pool, token, UUID(booking_id), limit)
+        return Suggestions(suggestions=[from_row(row, Suggestion) for row in rows])
+
+    @post("/bookings/{booking_id:str}/auto-assign", operation_id="autoAssign", status_code=200,
+          responses=_errors(403, 404, 409))
+    async def auto_assign(self, booking_id: BookingId, token: Token, state: State) -> Session:
+        """Hold and confirm the best suggestion through a session of the caller's; the session,
+        CONFIRMED. 409 NO_FIT with details.reason when nothing fits."""
+        return from_row(await db.auto_assign(state.pool, token, UUID(booking_id)), Session)
+
+    @post("/restaurants/{restaurant_id:str}/auto-assign", operation_id="autoAssignPending", status_code=200,
+          responses=_errors(403))
+    async def auto_assign_pending(self, restaurant_id: RestaurantId, data: JSONBody[AutoAssignRequest],
+                                  token: Token, state: State) -> AutoAssignResults:
+        """Seat every open booking without tables that starts in [from, to): one result per
+        booking, assigned (tableIds) or no_fit (reason). Running it again changes nothing."""
+        rows = await db.auto_assign_pending(state.pool, token, UUID(restaurant_id), data.from_, data.to)
+        return AutoAssignResults(results=[from_row(row, AutoAssignOutcome) for row in rows])
 
 
 @get("/health", operation_id="health", tags=["operations"],
@@ -158,7 +207,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await pool.close()
 
     return Litestar(
-        route_handlers=[ManualAssignmentController, health],
+        route_handlers=[ManualAssignmentController, AutoAssignmentController, health],
         lifespan=[lifespan],
         exception_handlers={ApiError: handle_api_error, HTTPException: handle_http_exception,
                             Exception: handle_unexpected},

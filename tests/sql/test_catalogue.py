@@ -12,7 +12,7 @@ from app.settings import APP_ROLE
 from tests.support import hold
 
 APP_FUNCTIONS = {"create_session_hold", "confirm_session", "cancel_session", "get_session", "evaluate_selection",
-                 "get_assignment_context",
+                 "get_assignment_context", "suggest_tables", "auto_assign", "auto_assign_pending",
                  "expire_sessions", "authenticate_staff"}
 GLOBAL_TABLES = {"staff", "staff_tokens"}
 
