@@ -22,21 +22,24 @@ from app.settings import APP_ROLE, Settings
 
 
 def apply_function_files(conn: psycopg.Connection, paths: list[Path]) -> None:
-    """Re-create every function in one transaction, serialized against other migrators.
+    """Re-create every function and trigger in one transaction, serialized against other migrators.
 
-    Functions are dropped first (trigger functions excepted: their triggers hold them and
-    CREATE OR REPLACE suffices), so a changed return type applies and a deleted file leaves no
-    stale function behind. Bodies are checked when first run, not at creation (as pg_dump
-    restores do), so file order is free."""
+    The triggers on seating's tables and every function in api and seating are dropped first,
+    so a changed signature or return type applies and a deleted file leaves nothing behind; the
+    files re-create them (triggers live beside their functions). Bodies are checked when first
+    run, not at creation (as pg_dump restores do), so file order is free."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtext('seating.functions'))")
         conn.execute("SET LOCAL check_function_bodies = off")
-        stale = conn.execute(
-            "SELECT p.oid::regprocedure::text FROM pg_proc AS p"
-            " WHERE p.pronamespace IN ('api'::regnamespace, 'seating'::regnamespace)"
-            "   AND p.prorettype <> 'trigger'::regtype").fetchall()
-        for (signature,) in stale:
-            conn.execute(f"DROP FUNCTION {signature}")
+        triggers = conn.execute(
+            "SELECT format('DROP TRIGGER %I ON %s', t.tgname, t.tgrelid::regclass) FROM pg_trigger AS t"
+            "  JOIN pg_class AS c ON c.oid = t.tgrelid"
+            " WHERE c.relnamespace = 'seating'::regnamespace AND NOT t.tgisinternal").fetchall()
+        functions = conn.execute(
+            "SELECT format('DROP FUNCTION %s', p.oid::regprocedure) FROM pg_proc AS p"
+            " WHERE p.pronamespace IN ('api'::regnamespace, 'seating'::regnamespace)").fetchall()
+        for (statement,) in triggers + functions:
+            conn.execute(statement)
         for path in paths:
             conn.execute(path.read_text())
 

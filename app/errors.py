@@ -24,6 +24,8 @@ SQLSTATE_ERRORS: dict[str, tuple[str, int]] = {
     "SA009": ("SESSION_CLOSED", 409),
     "SA010": ("VALIDATION_FAILED", 409),
     "SA011": ("UNKNOWN_TABLES", 422),
+    "SA012": ("BUFFER_CONFLICT", 409),
+    "SA013": ("TABLE_IN_USE", 409),
     "SA014": ("NO_FIT", 409),
 }
 

@@ -113,6 +113,7 @@ class AssignmentContext(Struct, rename="camel"):
     restaurant: RestaurantView
     booking: BookingView
     current_assignment: list[UUID]
+    assignment_issues: list[Check]
     session: Session | None
     zones: list[Zone]
     tables: list[FloorTable]

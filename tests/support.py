@@ -162,6 +162,18 @@ def ledger(conn: psycopg.Connection, booking=None) -> list[dict]:
         ).fetchall()
 
 
+def current_tables(conn: psycopg.Connection, booking) -> list:
+    """The booking's current assignment (booking_table_assignments rows not released), sorted."""
+    return [row[0] for row in conn.execute(
+        "SELECT table_id FROM seating.booking_table_assignments WHERE booking_id = %s AND released_at IS NULL"
+        " ORDER BY table_id", (booking,))]
+
+
+def integrity(conn: psycopg.Connection) -> list[tuple]:
+    """api.check_integrity(): one row per broken invariant; must always be empty."""
+    return conn.execute("SELECT * FROM api.check_integrity()").fetchall()
+
+
 def events(conn: psycopg.Connection, session_id) -> list[tuple]:
     return conn.execute(
         "SELECT from_status, to_status, reason FROM seating.session_events WHERE session_id = %s ORDER BY id",

@@ -75,7 +75,7 @@ BEGIN
       LEFT JOIN seating.table_holds AS h ON h.restaurant_id = p_restaurant_id AND h.id = k.hold_id
       LEFT JOIN seating.manual_assignment_sessions AS s ON s.restaurant_id = h.restaurant_id AND s.id = h.session_id
       LEFT JOIN seating.staff AS st ON st.id = s.created_by
-     WHERE k.kind <> 'hold' OR (h.expires_at > now() AND h.session_id IS DISTINCT FROM p_session_id);
+     WHERE k.kind <> 'hold' OR (seating._hold_is_live(h.expires_at) AND h.session_id IS DISTINCT FROM p_session_id);
 END;
 $$;
 

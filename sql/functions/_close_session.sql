@@ -6,14 +6,11 @@ RETURNS seating.manual_assignment_sessions
 LANGUAGE plpgsql
 VOLATILE
 SET search_path = ''
-SET enable_seqscan = off -- whichever caller plans it first (the sweeper, a trigger), the hold is found by index
 AS $$
 DECLARE
     v_session seating.manual_assignment_sessions;
 BEGIN
-    -- The hold's ledger rows go with it (allocations.hold_id ... ON DELETE CASCADE).
-    DELETE FROM seating.table_holds AS h
-     WHERE h.restaurant_id = p_session.restaurant_id AND h.session_id = p_session.id;
+    PERFORM seating._release_hold(p_session.restaurant_id, p_session.id);
 
     UPDATE seating.manual_assignment_sessions AS s
        SET status = p_to_status, hold_expires_at = NULL, updated_at = now()

@@ -3,10 +3,9 @@
 -- confirm and automatic assignment all call it. p_session_id names the session whose own hold
 -- must not count as a conflict (null: none). Callers pass the booking and its restaurant as they
 -- already read them, and the table ids de-duplicated (seating._selection_ids).
--- It runs on every hold and confirm, so it reads what it needs in as few queries as it can (the
--- tables, the adjacency walk when several are joined, the blockers), walks the rows in loops of
--- plain expressions (a query of ordered aggregates costs more to set up on every call than a
--- few rows cost to walk) and builds the nine checks in one expression.
+-- Each check is computed beside its inputs into a local of its own (v_check_<id>); the result
+-- is the array of those locals. It runs on every hold and confirm: few queries, loops of plain
+-- expressions over the few rows (bench/notes.md has the measurements behind that).
 CREATE OR REPLACE FUNCTION seating._evaluate(
     p_booking seating.bookings, p_restaurant seating.restaurants, p_table_ids uuid[],
     p_require_adjacency boolean, p_session_id uuid)
@@ -22,14 +21,15 @@ DECLARE
     v_count integer := cardinality(p_table_ids);
     v_booking seating.bookings := p_booking;
     v_restaurant seating.restaurants := p_restaurant;
-    v_closed boolean := p_booking.status IN ('completed', 'cancelled', 'no_show');
+    v_closed boolean := seating._booking_is_closed(p_booking.status);
+    v_ended boolean;
     v_required boolean := coalesce(p_require_adjacency, true);
     v_window tstzrange;
     v_table record;
     v_blocker record;
     v_unknown jsonb;
     v_total integer := 0;
-    v_zones uuid[] := '{}';
+    v_zones uuid[] := ARRAY[]::uuid[];
     v_zone_ids jsonb;
     v_inactive jsonb;
     v_inactive_numbers text;
@@ -40,7 +40,15 @@ DECLARE
     v_single_min integer;
     v_single_max integer;
     v_slack integer;
-    v_adjacency jsonb;
+    v_check_booking_status jsonb;
+    v_check_active jsonb;
+    v_check_capacity jsonb;
+    v_check_slack jsonb;
+    v_check_party_limits jsonb;
+    v_check_zone jsonb;
+    v_check_movable jsonb;
+    v_check_adjacency jsonb;
+    v_check_conflict jsonb;
     v_missing jsonb;
     v_missing_numbers text;
     v_hubs jsonb;
@@ -82,21 +90,86 @@ BEGIN
     IF v_unknown IS NOT NULL THEN
         PERFORM seating._raise_error('UNKNOWN_TABLES',
             format('%s of the selected tables do not belong to the booking''s restaurant.', jsonb_array_length(v_unknown)),
-            jsonb_build_object('tableIds', v_unknown, 'restaurantId', v_booking.restaurant_id));
+            jsonb_build_object('tableIds', v_unknown));
     END IF;
-    -- the zones as a set, sorted by id (a query only when the tables span several)
+    v_window := seating._booking_window(v_booking.start_at, v_booking.end_at, v_restaurant.turnover_buffer_minutes);
+
+    -- 1. booking_status: only an open booking whose window has not ended can be given tables.
+    v_ended := upper(v_window) <= now();
+    v_check_booking_status := jsonb_build_object('id', 'booking_status',
+        'severity', CASE WHEN v_closed OR v_ended THEN 'error' ELSE 'ok' END,
+        'message', CASE WHEN v_closed THEN format('The booking is %s; only open bookings can be given tables.', v_booking.status)
+                        WHEN v_ended THEN format('The booking''s time is over (it ended at %s); past bookings cannot be given tables.', v_booking.end_at)
+                        ELSE format('The booking is %s.', v_booking.status) END,
+        'details', jsonb_build_object('status', v_booking.status, 'ended', v_ended));
+
+    -- 2. active
+    v_check_active := jsonb_build_object('id', 'active',
+        'severity', CASE WHEN v_inactive IS NULL THEN 'ok' ELSE 'error' END,
+        'message', CASE WHEN v_inactive IS NULL THEN 'Every table is in service.'
+                        ELSE format('Out of service: %s.', v_inactive_numbers) END,
+        'details', CASE WHEN v_inactive IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('inactiveTables', v_inactive) END);
+
+    -- 3. capacity
+    v_check_capacity := jsonb_build_object('id', 'capacity',
+        'severity', CASE WHEN v_total < v_booking.party_size THEN 'error' ELSE 'ok' END,
+        'message', CASE WHEN v_total < v_booking.party_size
+                        THEN format('A party of %s does not fit: the tables seat %s.', v_booking.party_size, v_total)
+                        ELSE format('The tables seat %s for a party of %s.', v_total, v_booking.party_size) END,
+        'details', jsonb_build_object('totalCapacity', v_total, 'partySize', v_booking.party_size));
+
+    -- 4. slack: empty seats within the restaurant's budget (null: no budget)
+    v_slack := v_total - v_booking.party_size;
+    v_check_slack := jsonb_build_object('id', 'slack',
+        'severity', CASE WHEN v_slack > v_restaurant.slack_budget THEN 'error' ELSE 'ok' END,
+        'message', CASE WHEN v_restaurant.slack_budget IS NULL THEN 'The restaurant sets no slack budget.'
+                        WHEN v_slack > v_restaurant.slack_budget
+                        THEN format('%s empty seats exceed the slack budget of %s.', v_slack, v_restaurant.slack_budget)
+                        ELSE format('%s empty seats, within the slack budget of %s.', greatest(v_slack, 0), v_restaurant.slack_budget) END,
+        'details', jsonb_build_object('slack', v_slack, 'slackBudget', v_restaurant.slack_budget));
+
+    -- 5. party_limits: a warning only (staff may seat a party at a table meant for another size),
+    -- and only for a single table
+    v_check_party_limits := CASE
+        WHEN v_count > 1 THEN jsonb_build_object('id', 'party_limits', 'severity', 'ok',
+             'message', 'Party limits apply to single-table selections.', 'details', '{}'::jsonb)
+        WHEN v_booking.party_size < v_single_min OR v_booking.party_size > v_single_max
+        THEN jsonb_build_object('id', 'party_limits', 'severity', 'warning',
+             'message', format('Table %s is meant for parties of %s to %s; this party is %s.', v_single_number,
+                               v_single_min, coalesce(v_single_max::text, 'any size'), v_booking.party_size),
+             'details', jsonb_build_object('tableId', v_single_id, 'minPartySize', v_single_min,
+                                           'maxPartySize', v_single_max, 'partySize', v_booking.party_size))
+        ELSE jsonb_build_object('id', 'party_limits', 'severity', 'ok',
+             'message', format('Table %s suits a party of %s.', v_single_number, v_booking.party_size),
+             'details', '{}'::jsonb) END;
+
+    -- 6. zone: the zones as a set, sorted by id (a query only when the tables span several)
     v_zone_ids := CASE WHEN cardinality(v_zones) > 1
                        THEN (SELECT jsonb_agg(z.id ORDER BY z.id) FROM unnest(v_zones) AS z (id))
                        ELSE to_jsonb(v_zones) END;
-    v_slack := v_total - v_booking.party_size;
-    v_window := seating._booking_window(v_booking.start_at, v_booking.end_at, v_restaurant.turnover_buffer_minutes);
+    v_check_zone := jsonb_build_object('id', 'zone',
+        'severity', CASE WHEN cardinality(v_zones) > 1 THEN 'error' ELSE 'ok' END,
+        'message', CASE WHEN cardinality(v_zones) > 1
+                        THEN format('The tables span %s zones; a selection stays in one zone.', cardinality(v_zones))
+                        ELSE 'The tables are in one zone.' END,
+        'details', jsonb_build_object('zoneIds', v_zone_ids));
+
+    -- 7. movable: a fixed table cannot be joined with others
+    v_check_movable := jsonb_build_object('id', 'movable',
+        'severity', CASE WHEN v_count > 1 AND v_fixed IS NOT NULL THEN 'error' ELSE 'ok' END,
+        'message', CASE WHEN v_count > 1 AND v_fixed IS NOT NULL
+                        THEN format('Fixed tables cannot be joined with others: %s.', v_fixed_numbers)
+                        WHEN v_count > 1 THEN 'Every table can be moved to join the others.'
+                        ELSE 'A single table need not move.' END,
+        'details', CASE WHEN v_count > 1 AND v_fixed IS NOT NULL THEN jsonb_build_object('fixedTables', v_fixed)
+                        ELSE '{}'::jsonb END);
 
     -- 8. adjacency: what the selection's shape needs depends on the restaurant's mode.
     IF v_count = 1 THEN
-        v_adjacency := jsonb_build_object('id', 'adjacency', 'severity', 'ok', 'message', 'A single table needs no neighbours.',
+        v_check_adjacency := jsonb_build_object('id', 'adjacency', 'severity', 'ok', 'message', 'A single table needs no neighbours.',
             'details', jsonb_build_object('mode', v_restaurant.adjacency_mode, 'required', v_required));
     ELSIF NOT v_required THEN
-        v_adjacency := jsonb_build_object('id', 'adjacency', 'severity', 'ok', 'message', 'Adjacency was not required for this selection.',
+        v_check_adjacency := jsonb_build_object('id', 'adjacency', 'severity', 'ok', 'message', 'Adjacency was not required for this selection.',
             'details', jsonb_build_object('mode', v_restaurant.adjacency_mode, 'required', false));
     ELSIF v_restaurant.adjacency_mode = 'connected' THEN
         -- Walk the adjacency graph from the first selected table; what it cannot reach is apart.
@@ -117,7 +190,7 @@ BEGIN
           FROM seating.table_inventory AS t
          WHERE t.restaurant_id = v_booking.restaurant_id AND t.id = ANY (v_ids)
            AND t.id NOT IN (SELECT reached.id FROM reached);
-        v_adjacency := jsonb_build_object('id', 'adjacency',
+        v_check_adjacency := jsonb_build_object('id', 'adjacency',
             'severity', CASE WHEN v_missing IS NULL THEN 'ok' ELSE 'error' END,
             'message', CASE WHEN v_missing IS NULL THEN 'The tables form one connected group.'
                             ELSE format('Not joined to the rest of the selection: %s.', v_missing_numbers) END,
@@ -133,7 +206,7 @@ BEGIN
            AND NOT EXISTS (SELECT FROM seating.table_adjacencies AS j
                             WHERE j.restaurant_id = x.restaurant_id
                               AND least(j.table_a, j.table_b) = x.id AND greatest(j.table_a, j.table_b) = y.id);
-        v_adjacency := jsonb_build_object('id', 'adjacency',
+        v_check_adjacency := jsonb_build_object('id', 'adjacency',
             'severity', CASE WHEN v_missing IS NULL THEN 'ok' ELSE 'error' END,
             'message', CASE WHEN v_missing IS NULL THEN 'Every two tables are adjacent.'
                             ELSE format('Every two tables must be adjacent; not adjacent: %s.', v_missing_numbers) END,
@@ -146,7 +219,7 @@ BEGIN
                  WHERE j.restaurant_id = t.restaurant_id
                    AND ((j.table_a = t.id AND j.table_b = ANY (v_ids)) OR (j.table_b = t.id AND j.table_a = ANY (v_ids))))
                = v_count - 1;
-        v_adjacency := jsonb_build_object('id', 'adjacency',
+        v_check_adjacency := jsonb_build_object('id', 'adjacency',
             'severity', CASE WHEN v_hubs IS NULL THEN 'error' ELSE 'ok' END,
             'message', CASE WHEN v_hubs IS NULL THEN 'No table is adjacent to all the others.'
                             ELSE 'One table is adjacent to all the others.' END,
@@ -175,64 +248,16 @@ BEGIN
         END IF;
     END LOOP;
 
-    -- The nine checks, in order: {id, severity (ok | warning | error), message, details}.
-    RETURN jsonb_build_array(
-        jsonb_build_object('id', 'booking_status',
-            'severity', CASE WHEN v_closed THEN 'error' ELSE 'ok' END,
-            'message', CASE WHEN v_closed THEN format('The booking is %s; only open bookings can be given tables.', v_booking.status)
-                            ELSE format('The booking is %s.', v_booking.status) END,
-            'details', jsonb_build_object('status', v_booking.status)),
-        jsonb_build_object('id', 'active',
-            'severity', CASE WHEN v_inactive IS NULL THEN 'ok' ELSE 'error' END,
-            'message', CASE WHEN v_inactive IS NULL THEN 'Every table is in service.'
-                            ELSE format('Out of service: %s.', v_inactive_numbers) END,
-            'details', CASE WHEN v_inactive IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('inactiveTables', v_inactive) END),
-        jsonb_build_object('id', 'capacity',
-            'severity', CASE WHEN v_total < v_booking.party_size THEN 'error' ELSE 'ok' END,
-            'message', CASE WHEN v_total < v_booking.party_size
-                            THEN format('A party of %s does not fit: the tables seat %s.', v_booking.party_size, v_total)
-                            ELSE format('The tables seat %s for a party of %s.', v_total, v_booking.party_size) END,
-            'details', jsonb_build_object('totalCapacity', v_total, 'partySize', v_booking.party_size)),
-        jsonb_build_object('id', 'slack',
-            'severity', CASE WHEN v_slack > v_restaurant.slack_budget THEN 'error' ELSE 'ok' END,
-            'message', CASE WHEN v_restaurant.slack_budget IS NULL THEN 'The restaurant sets no slack budget.'
-                            WHEN v_slack > v_restaurant.slack_budget
-                            THEN format('%s empty seats exceed the slack budget of %s.', v_slack, v_restaurant.slack_budget)
-                            ELSE format('%s empty seats, within the slack budget of %s.', greatest(v_slack, 0), v_restaurant.slack_budget) END,
-            'details', jsonb_build_object('slack', v_slack, 'slackBudget', v_restaurant.slack_budget)),
-        -- a warning: staff may seat a party at a table meant for another size
-        CASE WHEN v_count > 1 THEN jsonb_build_object('id', 'party_limits', 'severity', 'ok',
-                 'message', 'Party limits apply to single-table selections.', 'details', '{}'::jsonb)
-             WHEN v_booking.party_size < v_single_min OR v_booking.party_size > v_single_max
-             THEN jsonb_build_object('id', 'party_limits', 'severity', 'warning',
-                 'message', format('Table %s is meant for parties of %s to %s; this party is %s.', v_single_number,
-                                   v_single_min, coalesce(v_single_max::text, 'any size'), v_booking.party_size),
-                 'details', jsonb_build_object('tableId', v_single_id, 'minPartySize', v_single_min,
-                                               'maxPartySize', v_single_max, 'partySize', v_booking.party_size))
-             ELSE jsonb_build_object('id', 'party_limits', 'severity', 'ok',
-                 'message', format('Table %s suits a party of %s.', v_single_number, v_booking.party_size),
-                 'details', '{}'::jsonb) END,
-        jsonb_build_object('id', 'zone',
-            'severity', CASE WHEN jsonb_array_length(v_zone_ids) > 1 THEN 'error' ELSE 'ok' END,
-            'message', CASE WHEN jsonb_array_length(v_zone_ids) > 1
-                            THEN format('The tables span %s zones; a selection stays in one zone.', jsonb_array_length(v_zone_ids))
-                            ELSE 'The tables are in one zone.' END,
-            'details', jsonb_build_object('zoneIds', v_zone_ids)),
-        jsonb_build_object('id', 'movable',
-            'severity', CASE WHEN v_count > 1 AND v_fixed IS NOT NULL THEN 'error' ELSE 'ok' END,
-            'message', CASE WHEN v_count > 1 AND v_fixed IS NOT NULL
-                            THEN format('Fixed tables cannot be joined with others: %s.', v_fixed_numbers)
-                            WHEN v_count > 1 THEN 'Every table can be moved to join the others.'
-                            ELSE 'A single table need not move.' END,
-            'details', CASE WHEN v_count > 1 AND v_fixed IS NOT NULL THEN jsonb_build_object('fixedTables', v_fixed)
-                            ELSE '{}'::jsonb END),
-        v_adjacency,
-        jsonb_build_object('id', 'conflict',
-            'severity', CASE WHEN v_conflicts IS NULL THEN 'ok' ELSE 'error' END,
-            'message', CASE WHEN v_conflicts IS NULL THEN 'Every table is free for this booking''s time.'
-                            ELSE format('Taken for this booking''s time: %s.', v_conflict_numbers) END,
-            'details', jsonb_build_object('window', jsonb_build_object('start', lower(v_window), 'end', upper(v_window)),
-                                          'conflicts', coalesce(v_conflicts, '[]'))));
+    v_check_conflict := jsonb_build_object('id', 'conflict',
+        'severity', CASE WHEN v_conflicts IS NULL THEN 'ok' ELSE 'error' END,
+        'message', CASE WHEN v_conflicts IS NULL THEN 'Every table is free for this booking''s time.'
+                        ELSE format('Taken for this booking''s time: %s.', v_conflict_numbers) END,
+        'details', jsonb_build_object('window', jsonb_build_object('start', lower(v_window), 'end', upper(v_window)),
+                                      'conflicts', coalesce(v_conflicts, '[]')));
+
+    -- Every check, in the fixed order: {id, severity (ok | warning | error), message, details}.
+    RETURN jsonb_build_array(v_check_booking_status, v_check_active, v_check_capacity, v_check_slack,
+                             v_check_party_limits, v_check_zone, v_check_movable, v_check_adjacency, v_check_conflict);
 END;
 $$;
 

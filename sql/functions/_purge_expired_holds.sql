@@ -1,30 +1,33 @@
--- seating._purge_expired_holds: delete ledger rows of expired holds on the given tables. An
--- EXCLUDE predicate cannot mention now(), so an expired hold stays in the ledger until someone
--- removes it; whoever is about to take these tables does, holding their locks.
-CREATE OR REPLACE FUNCTION seating._purge_expired_holds(p_restaurant_id uuid, p_table_ids uuid[])
-RETURNS void
+-- seating._purge_expired_holds (trigger): before any ledger row is written, expired hold rows
+-- that overlap it on its table are deleted, so an expired hold never blocks anyone — an api
+-- function or a DBA's plain INSERT of a maintenance block alike. (An EXCLUDE predicate cannot
+-- mention now(), so expired rows stay until someone removes them.)
+CREATE OR REPLACE FUNCTION seating._purge_expired_holds()
+RETURNS trigger
 LANGUAGE plpgsql
 VOLATILE
 SET search_path = ''
+SET enable_seqscan = off -- one table's hold rows, by allocations_table_holds_idx
 AS $$
-DECLARE
-    v_table_id uuid;
 BEGIN
-    -- One table at a time: with a scalar table id the cached plan reads allocations_table_holds_idx
-    -- for that table only.
-    FOREACH v_table_id IN ARRAY p_table_ids LOOP
-        -- No join on hold_id here: a join would let the planner prefer allocations_hold_idx
-        -- (every hold row of the chain) over allocations_table_holds_idx (this table's holds).
-        DELETE FROM seating.allocations AS a
-         WHERE a.table_id = v_table_id
-           AND a.kind = 'hold'
-           AND (a.restaurant_id = p_restaurant_id) IS TRUE  -- see seating._blockers
-           AND (SELECT h.expires_at FROM seating.table_holds AS h
-                 WHERE h.restaurant_id = a.restaurant_id AND h.id = a.hold_id) <= now();
-    END LOOP;
+    -- No join on hold_id: a join would let the planner prefer allocations_hold_idx (every hold
+    -- row of the chain) over allocations_table_holds_idx (this table's holds).
+    DELETE FROM seating.allocations AS a
+     WHERE a.table_id = NEW.table_id
+       AND a.kind = 'hold'
+       AND (a.restaurant_id = NEW.restaurant_id) IS TRUE  -- see seating._blockers
+       AND (a.during && NEW.during) IS TRUE
+       AND a.id <> NEW.id
+       AND NOT seating._hold_row_is_live(a.restaurant_id, a.hold_id);
+    RETURN NEW;
 END;
 $$;
 
-COMMENT ON FUNCTION seating._purge_expired_holds(uuid, uuid[]) IS
-    'Removes expired hold rows from the ledger on the given tables, so they never block a new hold or assignment. Caller holds the table locks.';
-REVOKE ALL ON FUNCTION seating._purge_expired_holds(uuid, uuid[]) FROM PUBLIC;
+COMMENT ON FUNCTION seating._purge_expired_holds() IS
+    'Trigger: deletes expired hold rows that overlap the ledger row about to be written on its table.';
+REVOKE ALL ON FUNCTION seating._purge_expired_holds() FROM PUBLIC;
+
+CREATE OR REPLACE TRIGGER allocations_purge_expired_holds
+    BEFORE INSERT OR UPDATE OF table_id, during ON seating.allocations
+    FOR EACH ROW
+    EXECUTE FUNCTION seating._purge_expired_holds();

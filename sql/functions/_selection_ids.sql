@@ -7,7 +7,7 @@ IMMUTABLE
 SET search_path = ''
 AS $$
 DECLARE
-    v_ids uuid[] := '{}';
+    v_ids uuid[] := ARRAY[]::uuid[];
     v_id uuid;
 BEGIN
     IF p_table_ids IS NULL OR cardinality(p_table_ids) = 0 THEN

@@ -11,10 +11,10 @@ BEGIN
         p_session.booking_id,
         p_session.restaurant_id,
         p_session.created_by,
-        CASE WHEN p_session.status = 'HELD' AND p_session.hold_expires_at <= now()
+        CASE WHEN p_session.status = 'HELD' AND NOT seating._hold_is_live(p_session.hold_expires_at)
              THEN 'EXPIRED' ELSE p_session.status END,
         p_session.proposed_tables,
-        CASE WHEN p_session.hold_expires_at > now() THEN p_session.hold_expires_at END,
+        CASE WHEN seating._hold_is_live(p_session.hold_expires_at) THEN p_session.hold_expires_at END,
         p_session.last_validated_at,
         p_session.checks,
         p_session.created_at,

@@ -32,7 +32,7 @@ BEGIN
      WHERE h.restaurant_id = v_session.restaurant_id AND h.session_id = v_session.id;
     PERFORM seating._lock_tables(v_session.restaurant_id, v_tables);
 
-    IF v_session.status = 'HELD' AND v_session.hold_expires_at <= now() THEN
+    IF v_session.status = 'HELD' AND NOT seating._hold_is_live(v_session.hold_expires_at) THEN
         v_session := seating._close_session(v_session, 'EXPIRED', p_staff_id, 'hold expired');
     ELSE
         v_session := seating._close_session(v_session, 'CANCELLED', p_staff_id, 'cancelled');

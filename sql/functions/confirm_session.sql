@@ -1,7 +1,7 @@
 -- api.confirm_session: turn a session's hold into the booking's assignment (DESIGN §5).
--- Requires HELD and not expired, re-runs the constraint engine, then in one transaction replaces
--- the booking's assignment with the session's tables, confirms a pending booking, cancels the
--- booking's other active sessions and marks this one CONFIRMED. Confirming again is a no-op.
+-- Steps: lock the session (after its booking); only its creator, with a role that may assign;
+-- a CONFIRMED session is returned as it is; it must be HELD and not expired; then
+-- seating._confirm_held_session does the rest in this transaction.
 CREATE OR REPLACE FUNCTION api.confirm_session(p_staff_id uuid, p_session_id uuid)
 RETURNS api.session_state
 LANGUAGE plpgsql
@@ -13,13 +13,6 @@ SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
     v_session seating.manual_assignment_sessions;
-    v_other seating.manual_assignment_sessions;
-    v_booking seating.bookings;
-    v_restaurant seating.restaurants;
-    v_ids uuid[];
-    v_touched uuid[];
-    v_window tstzrange;
-    v_checks jsonb;
 BEGIN
     IF p_staff_id IS NULL THEN
         PERFORM seating._raise_error('INVALID_INPUT', 'A staff id is required.', jsonb_build_object('field', 'staffId'));
@@ -37,7 +30,7 @@ BEGIN
     ELSIF v_session.status = 'CANCELLED' THEN
         PERFORM seating._raise_error('SESSION_CLOSED', 'The session was cancelled and cannot be confirmed.',
             jsonb_build_object('sessionId', v_session.id, 'status', v_session.status));
-    ELSIF v_session.status = 'EXPIRED' OR v_session.hold_expires_at <= now() THEN
+    ELSIF v_session.status = 'EXPIRED' OR NOT seating._hold_is_live(v_session.hold_expires_at) THEN
         PERFORM seating._raise_error('HOLD_EXPIRED', 'The hold expired before it was confirmed.',
             jsonb_build_object('sessionId', v_session.id,
                                'holdExpiredAt', v_session.hold_expires_at));
@@ -46,78 +39,7 @@ BEGIN
             jsonb_build_object('sessionId', v_session.id, 'checks', v_session.checks));
     END IF;
 
-    SELECT b.* INTO v_booking FROM seating.bookings AS b
-     WHERE b.restaurant_id = v_session.restaurant_id AND b.id = v_session.booking_id;
-    SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = v_booking.restaurant_id;
-    v_ids := seating._table_ids(v_session.proposed_tables);
-
-    -- Every table this touches: the new ones, the booking's current ones and those held by the
-    -- booking's other sessions (all carry the booking id in the ledger).
-    SELECT array_agg(DISTINCT t.id) INTO v_touched
-      FROM (SELECT unnest(v_ids) AS id
-            UNION ALL
-            SELECT a.table_id FROM seating.allocations AS a
-             WHERE a.restaurant_id = v_booking.restaurant_id AND a.booking_id = v_booking.id) AS t;
-    PERFORM seating._lock_tables(v_booking.restaurant_id, v_touched);
-
-    v_checks := seating._evaluate(v_booking, v_restaurant, v_ids, v_session.require_adjacency, v_session.id);
-    IF v_checks @> '[{"severity": "error"}]' THEN
-        PERFORM seating._raise_error('VALIDATION_FAILED', 'The held tables no longer pass every check.',
-            jsonb_build_object('sessionId', v_session.id, 'checks', v_checks));
-    END IF;
-
-    FOR v_other IN
-        SELECT s.* FROM seating.manual_assignment_sessions AS s
-         WHERE s.restaurant_id = v_booking.restaurant_id AND s.booking_id = v_booking.id
-           AND s.status IN ('PROPOSED', 'HELD') AND s.id <> v_session.id
-         ORDER BY s.id
-    LOOP
-        IF v_other.status = 'HELD' AND v_other.hold_expires_at <= now() THEN
-            PERFORM seating._close_session(v_other, 'EXPIRED', p_staff_id, 'hold expired');
-        ELSE
-            PERFORM seating._close_session(v_other, 'CANCELLED', p_staff_id,
-                format('superseded: session %s confirmed the booking''s tables', v_session.id));
-        END IF;
-    END LOOP;
-
-    v_window := seating._booking_window(v_booking.start_at, v_booking.end_at, v_restaurant.turnover_buffer_minutes);
-    BEGIN
-        DELETE FROM seating.table_holds AS h
-         WHERE h.restaurant_id = v_booking.restaurant_id AND h.session_id = v_session.id;
-        DELETE FROM seating.allocations AS a
-         WHERE a.restaurant_id = v_booking.restaurant_id AND a.booking_id = v_booking.id AND a.kind = 'assignment';
-        PERFORM seating._purge_expired_holds(v_booking.restaurant_id, v_ids);
-        INSERT INTO seating.allocations (restaurant_id, table_id, booking_id, kind, during)
-        SELECT v_booking.restaurant_id, u.id, v_booking.id, 'assignment', v_window
-          FROM unnest(v_ids) AS u (id);
-    EXCEPTION WHEN exclusion_violation THEN
-        -- Someone wrote the ledger without taking the table locks; the EXCLUDE constraint won.
-        PERFORM seating._raise_error('VALIDATION_FAILED', 'The held tables were taken by a concurrent change.',
-            jsonb_build_object('sessionId', v_session.id,
-                               'checks', seating._evaluate(v_booking, v_restaurant, v_ids, v_session.require_adjacency, v_session.id)));
-    END;
-
-    DELETE FROM seating.booking_table_assignments AS bta
-     WHERE bta.restaurant_id = v_booking.restaurant_id AND bta.booking_id = v_booking.id;
-    INSERT INTO seating.booking_table_assignments (restaurant_id, booking_id, table_id, assigned_by, assigned_at, session_id)
-    SELECT v_booking.restaurant_id, v_booking.id, u.id, p_staff_id, now(), v_session.id
-      FROM unnest(v_ids) AS u (id);
-
-    IF v_booking.status IN ('pending', 'pending_allocation') THEN
-        UPDATE seating.bookings AS b SET status = 'confirmed'
-         WHERE b.restaurant_id = v_booking.restaurant_id AND b.id = v_booking.id;
-        INSERT INTO seating.booking_status_history (booking_id, restaurant_id, from_status, to_status, changed_by, reason)
-        VALUES (v_booking.id, v_booking.restaurant_id, v_booking.status, 'confirmed', p_staff_id,
-                format('tables assigned by session %s', v_session.id));
-    END IF;
-
-    UPDATE seating.manual_assignment_sessions AS s
-       SET status = 'CONFIRMED', hold_expires_at = NULL, confirmed_at = now(),
-           checks = v_checks, last_validated_at = now(), updated_at = now()
-     WHERE s.restaurant_id = v_session.restaurant_id AND s.id = v_session.id
-    RETURNING s.* INTO v_session;
-    PERFORM seating._record_transition(v_session.restaurant_id, v_session.id, 'HELD', 'CONFIRMED', p_staff_id, 'confirmed');
-
+    v_session := seating._confirm_held_session(v_session, p_staff_id, 'confirmed');
     RETURN seating._session_state(v_session);
 END;
 $$;

@@ -15,7 +15,7 @@ BEGIN
     -- Sessions someone is working on right now are skipped: their own call settles them.
     SELECT array_agg(x.id) INTO v_ids
       FROM (SELECT s.id FROM seating.manual_assignment_sessions AS s
-             WHERE s.status = 'HELD' AND s.hold_expires_at <= now()
+             WHERE s.status = 'HELD' AND NOT seating._hold_is_live(s.hold_expires_at)
              ORDER BY s.restaurant_id, s.id
                FOR UPDATE SKIP LOCKED) AS x;
     IF v_ids IS NULL THEN

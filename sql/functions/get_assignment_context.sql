@@ -1,6 +1,6 @@
 -- api.get_assignment_context: what a floor-plan screen needs to assign tables to a booking.
 CREATE OR REPLACE FUNCTION api.get_assignment_context(p_staff_id uuid, p_booking_id uuid)
-RETURNS TABLE (restaurant jsonb, booking jsonb, current_assignment jsonb, session jsonb, zones jsonb, tables jsonb)
+RETURNS TABLE (restaurant jsonb, booking jsonb, current_assignment jsonb, assignment_issues jsonb, session jsonb, zones jsonb, tables jsonb)
 LANGUAGE plpgsql
 STABLE
 SECURITY DEFINER -- the app role has no table privileges: the api functions are its only door
@@ -22,11 +22,10 @@ BEGIN
     v_window := seating._booking_window(v_booking.start_at, v_booking.end_at, v_restaurant.turnover_buffer_minutes);
 
     -- The caller's active session: a hold past its expiry has ended.
-    SELECT s.* INTO v_session
-      FROM seating.manual_assignment_sessions AS s
-     WHERE s.restaurant_id = v_booking.restaurant_id AND s.booking_id = v_booking.id
-       AND s.created_by = p_staff_id AND s.status IN ('PROPOSED', 'HELD')
-       AND (s.status = 'PROPOSED' OR s.hold_expires_at > now());
+    v_session := seating._active_session(v_booking.restaurant_id, v_booking.id, p_staff_id);
+    IF v_session.status = 'HELD' AND NOT seating._hold_is_live(v_session.hold_expires_at) THEN
+        v_session := NULL;
+    END IF;
 
     restaurant := jsonb_build_object('id', v_restaurant.id, 'name', v_restaurant.name, 'timezone', v_restaurant.timezone,
         'adjacencyMode', v_restaurant.adjacency_mode, 'holdTtlSeconds', v_restaurant.hold_ttl_seconds);
@@ -36,7 +35,8 @@ BEGIN
         'window', jsonb_build_object('start', lower(v_window), 'end', upper(v_window)));
     SELECT coalesce(jsonb_agg(a.table_id ORDER BY a.table_id), '[]') INTO current_assignment
       FROM seating.booking_table_assignments AS a
-     WHERE a.restaurant_id = v_booking.restaurant_id AND a.booking_id = v_booking.id;
+     WHERE a.restaurant_id = v_booking.restaurant_id AND a.booking_id = v_booking.id AND a.released_at IS NULL;
+    assignment_issues := seating._assignment_issues(v_booking, v_restaurant);
     session := CASE WHEN v_session.id IS NOT NULL THEN seating._session_json(seating._session_state(v_session)) END;
     SELECT coalesce(jsonb_agg(jsonb_build_object('id', z.id, 'name', z.name) ORDER BY z.name), '[]') INTO zones
       FROM seating.zones AS z WHERE z.restaurant_id = v_booking.restaurant_id;
@@ -85,7 +85,7 @@ END;
 $$;
 
 COMMENT ON FUNCTION api.get_assignment_context(uuid, uuid) IS
-'The floor plan for one booking: restaurant, booking (with its window), current_assignment (table ids), the caller''s active session (or null), zones, and every table with its state for the booking''s window: inactive, blocked (maintenance), assigned (another booking), held (another session''s live hold) or free.
+'The floor plan for one booking: restaurant, booking (with its window), current_assignment (table ids), assignment_issues (the failing checks of the current assignment, e.g. after the party grew), the caller''s active session (or null), zones, and every table with its state for the booking''s window: inactive, blocked (maintenance), assigned (another booking), held (another session''s live hold) or free.
 The caller''s own session and the booking''s own assignment never make a table held or assigned. Any member of the restaurant may read it.
 Errors: INVALID_INPUT, BOOKING_NOT_FOUND, FORBIDDEN.';
 REVOKE ALL ON FUNCTION api.get_assignment_context(uuid, uuid) FROM PUBLIC;

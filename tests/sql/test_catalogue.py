@@ -26,10 +26,26 @@ def functions(conn):
         " WHERE n.nspname IN ('api', 'seating') ORDER BY 1, 2", (APP_ROLE,)).fetchall()
 
 
+# One-expression SQL helpers the planner inlines into queries; SET search_path would stop that,
+# so instead they name every operator and function fully and read no table.
+INLINED_EXPRESSIONS = {"_hold_is_live", "_booking_is_closed"}
+
+
 def test_every_function_pins_an_empty_search_path(conn):
     rows = functions(conn)
     assert len(rows) > 20
-    assert [r[2] for r in rows if r[3] is None or 'search_path=""' not in r[3]] == []
+    assert [r[2] for r in rows
+            if (r[3] is None or 'search_path=""' not in r[3]) and r[1] not in INLINED_EXPRESSIONS] == []
+
+
+def test_inlined_expressions_read_no_table_and_name_everything_fully(conn):
+    rows = conn.execute(
+        "SELECT p.proname, l.lanname, p.prosrc, p.proconfig FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang"
+        " WHERE p.pronamespace = 'seating'::regnamespace AND p.proname = ANY (%s)", (list(INLINED_EXPRESSIONS),)).fetchall()
+    assert {r[0] for r in rows} == INLINED_EXPRESSIONS
+    for name, language, source, config in rows:
+        assert language == "sql" and config is None, name
+        assert "FROM" not in source.upper() and "OPERATOR(pg_catalog." in source, name
 
 
 def test_public_executes_nothing(conn):

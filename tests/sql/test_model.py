@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from app.errors import SQLSTATE_ERRORS
-from tests.support import Floor, call, expire_hold, overlapping_allocations
+from tests.support import Floor, call, current_tables, expire_hold, integrity, overlapping_allocations
 
 STAFF = range(3)
 BOOKINGS = range(2)
@@ -151,11 +151,10 @@ class SessionMachine(RuleBasedStateMachine):
             assert read["status"] == session.seen_status, (sid, session)
             assert read["proposed_tables"] == [str(self.tables[t]) for t in sorted(session.tables)]
         for booking in BOOKINGS:
-            assigned = {row[0] for row in self.conn.execute(
-                "SELECT table_id FROM seating.booking_table_assignments WHERE booking_id = %s",
-                (self.bookings[booking],))}
+            assigned = set(current_tables(self.conn, self.bookings[booking]))
             assert assigned == {self.tables[t] for t in self.model.assignments[booking]}
         assert overlapping_allocations(self.conn) == []
+        assert integrity(self.conn) == []
 
 
 def test_sessions_follow_the_model(conn):

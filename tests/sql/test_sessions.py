@@ -8,6 +8,7 @@ from tests.support import (
     Floor,
     call,
     check,
+    current_tables,
     events,
     expire_hold,
     failing,
@@ -184,9 +185,12 @@ def test_reassignment_replaces_the_old_tables_and_may_share_some(conn, floor):
     confirmed = call(conn, "confirm_session", host, moved["id"])
     assert confirmed["status"] == "CONFIRMED"
     assert [(r["table_number"], r["kind"]) for r in ledger(conn)] == [("T2", "assignment"), ("T3", "assignment")]
+    assert current_tables(conn, booking) == floor.ids("T2", "T3")
+    # The replaced assignment is history, not deleted.
     assert conn.execute(
-        "SELECT array_agg(table_id ORDER BY table_id) FROM seating.booking_table_assignments WHERE booking_id = %s",
-        (booking,)).fetchone()[0] == floor.ids("T2", "T3")
+        "SELECT table_id, release_reason FROM seating.booking_table_assignments"
+        " WHERE booking_id = %s AND released_at IS NOT NULL ORDER BY table_id", (booking,)).fetchall() == [
+        (table, f"replaced by session {confirmed['id']}") for table in floor.ids("T1", "T2")]
     assert overlapping_allocations(conn) == []
 
 
@@ -401,9 +405,10 @@ def test_closing_a_booking_frees_its_tables_and_cancels_its_sessions(conn, floor
     assert status_of(conn, hugo, pending["id"]) == "CANCELLED"
     assert events(conn, pending["id"])[-1] == ("HELD", "CANCELLED", f"booking {closed}")
     assert hold(conn, hana, floor.booking(), floor.ids("T1", "T2"))["status"] == "HELD"
-    # The confirmed record stays as history.
+    # The confirmed record stays as history, released: never the booking's current assignment again.
     assert conn.execute("SELECT count(*) FROM seating.booking_table_assignments WHERE booking_id = %s",
                         (booking,)).fetchone()[0] == 1
+    assert current_tables(conn, booking) == []
 
 
 def test_a_hold_on_the_bookings_own_tables_still_blocks_its_other_sessions(conn, floor):

@@ -9,7 +9,7 @@ from collections import Counter
 import psycopg
 import pytest
 
-from tests.support import Floor, call, failing, hold, overlapping_allocations
+from tests.support import Floor, call, failing, hold, integrity, overlapping_allocations
 
 THREADS = 12
 
@@ -67,4 +67,5 @@ def test_racing_staff_never_double_book(conn, db_url):
     assert conn.execute(
         "SELECT count(*) FROM seating.allocations a WHERE a.kind = 'assignment' AND NOT EXISTS ("
         " SELECT FROM seating.booking_table_assignments t"
-        "  WHERE t.booking_id = a.booking_id AND t.table_id = a.table_id)").fetchone()[0] == 0
+        "  WHERE t.booking_id = a.booking_id AND t.table_id = a.table_id AND t.released_at IS NULL)").fetchone()[0] == 0
+    assert integrity(conn) == []
