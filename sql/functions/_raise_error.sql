@@ -24,7 +24,7 @@ BEGIN
         ('VALIDATION_FAILED', 'SA010', 'Read details.checks, pick other tables and hold again.'),
         ('UNKNOWN_TABLES',    'SA011', 'Use table ids of the booking''s restaurant.'),
         ('BUFFER_CONFLICT',   'SA012', 'Move or reassign the bookings named in details.conflicts, then change the buffer again.'),
-        ('TABLE_IN_USE',      'SA013', 'Set active = false to take the table out of service; delete it once its holds and assignments are over.')
+        ('TABLE_IN_USE',      'SA013', 'Set active = false to take the table out of service; delete it once its holds and assignments are over.'),
         ('NO_FIT',            'SA014', 'Read details.reason: free a table, allow more empty seats or tables, or seat the party by hand.')
       ) AS e (code, sqlstate, hint)
      WHERE e.code = p_code;

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from psycopg.rows import dict_row
 
-from tests.support import EVENING, call, events, hold, overlapping_allocations, raises_code
+from tests.support import EVENING, call, integrity, events, hold, overlapping_allocations, raises_code
 
 
 def suggest(conn, staff, booking, limit=5, require_adjacency=None):
@@ -42,7 +42,7 @@ def test_auto_assign_confirms_through_a_session_with_an_auto_assigned_audit(conn
     session = call(conn, "auto_assign", hana, booking, None)
     assert session["status"] == "CONFIRMED" and session["created_by"] == hana
     assert [r[2] for r in events(conn, session["id"])] == ["auto-assigned: selection held", "auto-assigned: confirmed"]
-    assert overlapping_allocations(conn) == []
+    assert overlapping_allocations(conn) == [] and integrity(conn) == []
     print(session)
 
 
@@ -104,7 +104,7 @@ def test_batch_seats_the_evening_leaves_held_bookings_to_their_host_and_is_idemp
     assert by_booking[held]["outcome"] == "no_fit" and "Hugo Host" in by_booking[held]["reason"]
     for b in [*small, big]:
         assert call(conn, "evaluate_selection", b, by_booking[b]["table_ids"], None)["passed"]
-    assert overlapping_allocations(conn) == []
+    assert overlapping_allocations(conn) == [] and integrity(conn) == []
 
     snapshot = conn.execute("SELECT count(*), max(updated_at) FROM seating.manual_assignment_sessions").fetchone()
     second = pending(conn, manager, floor.id)

@@ -8,7 +8,7 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from tests.support import EVENING, call, hold, overlapping_allocations, wait_until_blocked
+from tests.support import EVENING, call, integrity, hold, overlapping_allocations, wait_until_blocked
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_batch_waits_for_a_host_holding_a_pending_booking_then_leaves_it_to_them
     assert results[contested]["outcome"] == "no_fit" and "Hugo Host" in results[contested]["reason"]
     seated = [results[b]["table_ids"] for b in others if results[b]["outcome"] == "assigned"]
     assert len(seated) == 3 and all(floor.tables["T3"] not in tables for tables in seated)
-    assert overlapping_allocations(conn) == []
+    assert overlapping_allocations(conn) == [] and integrity(conn) == []
 
 
 def test_host_waits_for_a_running_batch_then_gets_a_clear_answer(conn, floor, connect, pool):
@@ -73,4 +73,4 @@ def test_host_waits_for_a_running_batch_then_gets_a_clear_answer(conn, floor, co
     answer = future.result(timeout=30)  # the booking is seated now; the host's hold moves it
     assert answer["status"] in {"HELD", "PROPOSED"}
     assert hold(conn, hugo, walk_in, taken)["status"] == "HELD"  # later in the evening: free again
-    assert overlapping_allocations(conn) == []
+    assert overlapping_allocations(conn) == [] and integrity(conn) == []
