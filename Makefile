@@ -16,7 +16,7 @@ install: $(VENV)/.installed ## Create .venv with everything the project needs
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,dev]'
+	$(PY) -m pip install --quiet -e '.[test,dev,bench]'
 	touch $@
 
 run: install ## Start PostgreSQL (embedded unless DATABASE_URL is set), migrate, load the demo, serve on :8000

@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from uuid import UUID
 
@@ -221,6 +221,22 @@ async def redeem_event_ticket(pool, restaurant_id: UUID, ticket: str) -> UUID:
     """The staff id the ticket was issued to; the ticket is used up (only its SHA-256 is sent)."""
     row = await _one(pool, "SELECT api.redeem_event_ticket(%s, %s) AS staff_id", (restaurant_id, token_hash(ticket)))
     return row["staff_id"]
+
+
+async def suggest_tables(pool, token_hash: bytes, booking_id: UUID, limit: int) -> list[dict]:
+    return await _all(pool, "SELECT * FROM api.suggest_tables(api.authenticate_staff(%s), %s, %s)",
+                      (token_hash, booking_id, limit), token_hash)
+
+
+async def auto_assign(pool, token_hash: bytes, booking_id: UUID) -> dict:
+    return await _one(pool, "SELECT * FROM api.auto_assign(api.authenticate_staff(%s), %s)",
+                      (token_hash, booking_id), token_hash)
+
+
+async def auto_assign_pending(pool, token_hash: bytes, restaurant_id: UUID, start: datetime,
+                              end: datetime) -> list[dict]:
+    return await _all(pool, "SELECT * FROM api.auto_assign_pending(api.authenticate_staff(%s), %s, %s, %s)",
+                      (token_hash, restaurant_id, start, end), token_hash)
 
 
 async def health(pool) -> dict:

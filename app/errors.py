@@ -26,6 +26,7 @@ SQLSTATE_ERRORS: dict[str, tuple[str, int]] = {
     "SA011": ("UNKNOWN_TABLES", 422),
     "SA012": ("BUFFER_CONFLICT", 409),
     "SA013": ("TABLE_IN_USE", 409),
+    "SA014": ("NO_FIT", 409),
     "SA015": ("STALE_CONTEXT", 409),
 }
 

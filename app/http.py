@@ -29,6 +29,9 @@ from app.legacy import legacy_controller
 from app.me import me_controller
 from app.schemas import (
     AssignmentContext,
+    AutoAssignOutcome,
+    AutoAssignRequest,
+    AutoAssignResults,
     DayBooking,
     DayBookings,
     ErrorBody,
@@ -36,6 +39,8 @@ from app.schemas import (
     Health,
     HoldRequest,
     Session,
+    Suggestion,
+    Suggestions,
     camel,
     from_row,
 )
@@ -90,7 +95,8 @@ def _errors(*statuses: int) -> dict[int, ResponseSpec]:
         401: "UNAUTHENTICATED: missing, malformed, unknown, expired or revoked bearer token",
         403: "FORBIDDEN: not a member of the (booking's) restaurant, or the role may not do this",
         404: "BOOKING_NOT_FOUND or SESSION_NOT_FOUND",
-        409: "HOLD_EXPIRED, SESSION_NOT_HELD, SESSION_CLOSED or VALIDATION_FAILED (details.checks)",
+        409: "HOLD_EXPIRED, SESSION_NOT_HELD, SESSION_CLOSED or VALIDATION_FAILED (details.checks);"
+             " NO_FIT (automatic assignment: details.reason says why)",
         422: "UNKNOWN_TABLES: table ids not in the booking's restaurant (details.tableIds)",
         503: "UNAVAILABLE: the database is unreachable or overloaded, or the request hit its deadline; retry",
     }
@@ -204,6 +210,40 @@ async def staff_page() -> File:
     return File(STATIC_DIR / "index.html", content_disposition_type="inline", media_type=MediaType.HTML)
 
 
+class AutoAssignmentController(Controller):
+    """Suggestions and automatic assignment on the same engine and session path (DESIGN §12)."""
+
+    path = "/api/staff"
+    tags = ["automatic assignment"]
+    dependencies = {"token_hash": Provide(provide_token_hash)}
+    security = [{"bearer": []}]
+
+    @get("/bookings/{booking_id:str}/suggestions", operation_id="suggestTables", responses=_errors(403, 404))
+    async def suggest_tables(self, booking_id: BookingId, token_hash: TokenHash, state: State,
+                             limit: Annotated[int, Parameter(ge=1, le=50, description="How many (1-50)")] = 5,
+                             ) -> Suggestions:
+        """The best selections for the booking right now, best first: each passes every check.
+        Empty when nothing fits."""
+        rows = await db.suggest_tables(state.pool, token_hash, booking_id, limit)
+        return Suggestions(suggestions=[from_row(row, Suggestion) for row in rows])
+
+    @post("/bookings/{booking_id:str}/auto-assign", operation_id="autoAssign", status_code=200,
+          responses=_errors(403, 404, 409))
+    async def auto_assign(self, booking_id: BookingId, token_hash: TokenHash, state: State) -> Session:
+        """Hold and confirm the best suggestion through a session of the caller's; the session,
+        CONFIRMED. 409 NO_FIT with details.reason when nothing fits."""
+        return from_row(await db.auto_assign(state.pool, token_hash, booking_id), Session)
+
+    @post("/restaurants/{restaurant_id:str}/auto-assign", operation_id="autoAssignPending", status_code=200,
+          responses=_errors(403))
+    async def auto_assign_pending(self, restaurant_id: RestaurantId, data: JSONBody[AutoAssignRequest],
+                                  token_hash: TokenHash, state: State) -> AutoAssignResults:
+        """Seat every open booking without tables that starts in [from, to): one result per
+        booking, assigned (tableIds) or no_fit (reason). Running it again changes nothing."""
+        rows = await db.auto_assign_pending(state.pool, token_hash, restaurant_id, data.from_, data.to)
+        return AutoAssignResults(results=[from_row(row, AutoAssignOutcome) for row in rows])
+
+
 @get("/health", operation_id="health", tags=["operations"],
      responses={503: ResponseSpec(data_container=ErrorBody, description="UNAVAILABLE")})
 async def health(state: State) -> Health:
@@ -271,6 +311,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     events.end_streams_on_server_exit()
     app = Litestar(
         route_handlers=[ManualAssignmentController, health,
+                        # DESIGN §12: suggestions and automatic assignment
+                        AutoAssignmentController,
                         # DESIGN §11: the staff page, its reads and its event stream
                         StaffPageController, stream_events, staff_page,
                         create_static_files_router(path="/staff", directories=[STATIC_DIR]),

@@ -147,6 +147,46 @@ class EventTicket(Struct, rename="camel"):
     expires_at: datetime
 
 
+class Reason(Struct):
+    factor: str
+    value: int | None
+    message: str
+
+
+class Suggestion(Struct, rename="camel"):
+    """One selection the constraint engine passes now; rank 1 is the best."""
+
+    rank: int
+    table_ids: list[UUID]
+    table_numbers: list[str]
+    total_capacity: int
+    slack: int
+    score: int
+    reasons: list[Reason]
+
+
+class Suggestions(Struct):
+    suggestions: list[Suggestion]
+
+
+class AutoAssignRequest(Struct, forbid_unknown_fields=True):
+    """Seat the open bookings without tables that start in [from, to) (at most 31 days)."""
+
+    from_: Annotated[datetime, Meta(tz=True)] = msgspec.field(name="from")  # with a UTC offset: no guessing
+    to: Annotated[datetime, Meta(tz=True)]
+
+
+class AutoAssignOutcome(Struct, rename="camel"):
+    booking_id: UUID
+    outcome: Literal["assigned", "no_fit"]
+    table_ids: list[UUID] | None
+    reason: str
+
+
+class AutoAssignResults(Struct):
+    results: list[AutoAssignOutcome]
+
+
 class ErrorDetail(Struct):
     code: str
     message: str

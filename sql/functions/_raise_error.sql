@@ -25,6 +25,7 @@ BEGIN
         ('UNKNOWN_TABLES',    'SA011', 'Use table ids of the booking''s restaurant.'),
         ('BUFFER_CONFLICT',   'SA012', 'Move or reassign the bookings named in details.conflicts, then change the buffer again.'),
         ('TABLE_IN_USE',      'SA013', 'Set active = false to take the table out of service; delete it once its holds and assignments are over.'),
+        ('NO_FIT',            'SA014', 'Read details.reason: free a table, allow more empty seats or tables, or seat the party by hand.'),
         ('STALE_CONTEXT',     'SA015', 'Read the context again (details.contextVersion is the current version), then retry.')
       ) AS e (code, sqlstate, hint)
      WHERE e.code = p_code;

@@ -14,5 +14,5 @@ CREATE TABLE seating.event_tickets (
 -- Tidying expired tickets looks them up by expiry.
 CREATE INDEX event_tickets_expires_at_idx ON seating.event_tickets (restaurant_id, expires_at);
 
--- The day view lists a restaurant's bookings by start time (api.list_bookings).
-CREATE INDEX bookings_restaurant_start_idx ON seating.bookings (restaurant_id, start_at);
+-- The day view (api.list_bookings) reads bookings by restaurant and start time through
+-- bookings_restaurant_start_idx (migration 0005).

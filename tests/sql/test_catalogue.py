@@ -13,6 +13,8 @@ from tests.support import hold
 
 APP_FUNCTIONS = {"create_session_hold", "confirm_session", "cancel_session", "get_session", "evaluate_selection",
                  "get_assignment_context",
+                 # automatic assignment (DESIGN §12)
+                 "suggest_tables", "auto_assign", "auto_assign_pending",
                  "expire_sessions", "authenticate_staff",
                  # the staff page (DESIGN §11)
                  "list_bookings", "issue_event_ticket", "redeem_event_ticket",

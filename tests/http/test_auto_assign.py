@@ -1,0 +1,80 @@
+"""Suggestions and automatic assignment over HTTP: bodies in camelCase, every error status."""
+
+import uuid
+from datetime import timedelta
+
+from tests.support import EVENING, call
+
+
+def test_suggestions_are_ranked_camel_case_and_pass_the_engine(client, floor, tokens, conn):
+    booking = floor.booking(party_size=4)
+    response = client.get(f"/api/staff/bookings/{booking}/suggestions?limit=3", headers=tokens["Sam Server"])
+    assert response.status_code == 200, response.text
+    suggestions = response.json()["suggestions"]
+    assert [s["rank"] for s in suggestions] == [1, 2, 3]
+    first = suggestions[0]
+    assert set(first) == {"rank", "tableIds", "tableNumbers", "totalCapacity", "slack", "score", "reasons"}
+    assert first["slack"] == 0 and first["reasons"][0]["factor"] == "empty_seats"
+    for s in suggestions:
+        assert call(conn, "evaluate_selection", booking, s["tableIds"], None)["passed"]
+
+
+def test_suggestion_errors(client, floor, tokens):
+    booking = floor.booking(party_size=2)
+    url = f"/api/staff/bookings/{booking}/suggestions"
+    assert client.get(url).json()["error"]["code"] == "UNAUTHENTICATED"
+    for bad in ("?limit=0", "?limit=51", "?limit=two"):
+        response = client.get(url + bad, headers=tokens["Hana Host"])
+        assert (response.status_code, response.json()["error"]["code"]) == (400, "INVALID_INPUT"), bad
+    response = client.get("/api/staff/bookings/not-a-uuid/suggestions", headers=tokens["Hana Host"])
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "INVALID_INPUT")
+    response = client.get(url, headers=tokens["Otto Outsider"])
+    assert (response.status_code, response.json()["error"]["code"]) == (403, "FORBIDDEN")
+    response = client.get(f"/api/staff/bookings/{uuid.uuid4()}/suggestions", headers=tokens["Hana Host"])
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "BOOKING_NOT_FOUND")
+
+
+def test_auto_assign_confirms_or_answers_no_fit(client, floor, tokens):
+    booking = floor.booking(party_size=4)
+    response = client.post(f"/api/staff/bookings/{booking}/auto-assign", headers=tokens["Hana Host"])
+    assert response.status_code == 200, response.text
+    session = response.json()
+    assert session["status"] == "CONFIRMED" and session["assignment"]["tableIds"] == session["proposedTables"]
+
+    too_big = floor.booking(party_size=40)
+    response = client.post(f"/api/staff/bookings/{too_big}/auto-assign", headers=tokens["Hana Host"])
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "NO_FIT")
+    assert response.json()["error"]["details"]["reason"] == "no_capacity"
+
+    response = client.post(f"/api/staff/bookings/{booking}/auto-assign", headers=tokens["Sam Server"])
+    assert (response.status_code, response.json()["error"]["code"]) == (403, "FORBIDDEN")
+    response = client.post(f"/api/staff/bookings/{uuid.uuid4()}/auto-assign", headers=tokens["Hana Host"])
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "BOOKING_NOT_FOUND")
+    response = client.post("/api/staff/bookings/nope/auto-assign", headers=tokens["Hana Host"])
+    assert response.status_code == 400
+    assert client.post(f"/api/staff/bookings/{booking}/auto-assign").status_code == 401
+
+
+def test_auto_assign_pending_reports_each_booking_and_is_idempotent(client, floor, tokens):
+    for party in (2, 4, 40):
+        floor.booking(party_size=party)
+    url = f"/api/staff/restaurants/{floor.id}/auto-assign"
+    body = {"from": (EVENING - timedelta(hours=1)).isoformat(), "to": (EVENING + timedelta(hours=1)).isoformat()}
+    response = client.post(url, json=body, headers=tokens["Max Manager"])
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert sorted(r["outcome"] for r in results) == ["assigned", "assigned", "no_fit"]
+    assert set(results[0]) == {"bookingId", "outcome", "tableIds", "reason"}
+    again = client.post(url, json=body, headers=tokens["Max Manager"]).json()["results"]
+    assert [r["outcome"] for r in again] == ["no_fit"]
+
+    for bad in ({"from": body["to"], "to": body["from"]}, {"from": body["from"]},
+                {"from": "2030-06-01T18:00:00", "to": "2030-06-01T20:00:00"}, {"from": "tonight", "to": body["to"]},
+                {**body, "extra": True}):
+        response = client.post(url, json=bad, headers=tokens["Max Manager"])
+        assert (response.status_code, response.json()["error"]["code"]) == (400, "INVALID_INPUT"), bad
+    response = client.post(url, json=body, headers=tokens["Sam Server"])
+    assert (response.status_code, response.json()["error"]["code"]) == (403, "FORBIDDEN")
+    response = client.post(f"/api/staff/restaurants/{uuid.uuid4()}/auto-assign", json=body, headers=tokens["Max Manager"])
+    assert (response.status_code, response.json()["error"]["code"]) == (403, "FORBIDDEN")
+    assert client.post(url, json=body).status_code == 401

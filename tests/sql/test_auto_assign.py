@@ -1,0 +1,117 @@
+"""Automatic assignment (DESIGN §12): suggestions, auto_assign and the batch, at the SQL level."""
+
+from datetime import timedelta
+
+from psycopg.rows import dict_row
+
+from tests.support import EVENING, call, integrity, events, hold, overlapping_allocations, raises_code
+
+
+def suggest(conn, staff, booking, limit=5, require_adjacency=None):
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute("SELECT * FROM api.suggest_tables(%s, %s, %s, %s)",
+                           (staff, booking, limit, require_adjacency)).fetchall()
+
+
+def pending(conn, staff, restaurant, start=EVENING - timedelta(hours=1), end=EVENING + timedelta(hours=6)):
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute("SELECT * FROM api.auto_assign_pending(%s, %s, %s, %s)",
+                           (staff, restaurant, start, end)).fetchall()
+
+
+def passes(conn, booking, table_ids, require_adjacency=None) -> bool:
+    return call(conn, "evaluate_selection", booking, list(table_ids), require_adjacency)["passed"]
+
+
+def test_suggestions_rank_fewest_empty_seats_then_fewest_tables(conn, floor):
+    booking = floor.booking(party_size=4)
+    rows = suggest(conn, floor.staff["Hana Host"], booking, limit=10)
+    numbers = [r["table_numbers"] for r in rows]
+    assert numbers[:4] == [["T3"], ["T4"], ["T7"], ["T8"]] or sorted(map(tuple, numbers[:4])) == [("T3",), ("T4",), ("T7",), ("T8",)]
+    assert ["T1", "T2"] in numbers and ["T5"] in numbers
+    assert numbers.index(["T1", "T2"]) < numbers.index(["T5"])  # 0 empty seats with two tables before 2 with one
+    assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
+    assert rows[0]["slack"] == 0 and rows[0]["total_capacity"] == 4 and rows[0]["score"] == 0
+    assert [r["factor"] for r in rows[0]["reasons"]][:3] == ["empty_seats", "tables", "scarcity"]
+    assert all(passes(conn, booking, r["table_ids"]) for r in rows)
+
+
+def test_auto_assign_confirms_through_a_session_with_an_auto_assigned_audit(conn, floor):
+    hana = floor.staff["Hana Host"]
+    booking = floor.booking(party_size=6)
+    session = call(conn, "auto_assign", hana, booking, None)
+    assert session["status"] == "CONFIRMED" and session["created_by"] == hana
+    assert [r[2] for r in events(conn, session["id"])] == ["auto-assigned: selection held", "auto-assigned: confirmed"]
+    assert overlapping_allocations(conn) == [] and integrity(conn) == []
+    print(session)
+
+
+def test_no_fit_says_why_and_writes_nothing(conn, floor):
+    hana, hugo = floor.staff["Hana Host"], floor.staff["Hugo Host"]
+    with raises_code("NO_FIT") as info:
+        call(conn, "auto_assign", hana, floor.booking(party_size=40), None)
+    assert info.details["reason"] == "no_capacity" and info.details["maxTablesPerBooking"] == 3
+
+    with raises_code("NO_FIT") as info:  # T5 seats 6 but is fixed; joined 4+4 leave too many seats
+        conn.execute("UPDATE seating.restaurants SET slack_budget = 0 WHERE id = %s", (floor.id,))
+        call(conn, "auto_assign", hana, floor.booking(party_size=7), None)
+    assert info.details["reason"] == "slack" and info.details["fewestEmptySeats"] == 1
+    conn.execute("UPDATE seating.restaurants SET slack_budget = 4 WHERE id = %s", (floor.id,))
+
+    # Every group seating 12 is in Main (T3+T4+... no: Terrace seats 8); hold what would seat 10
+    other = floor.booking(party_size=6)
+    hold(conn, hugo, other, floor.ids("T3", "T4"))
+    with raises_code("NO_FIT") as info:
+        call(conn, "auto_assign", hana, floor.booking(party_size=10), None)
+    assert info.details["reason"] == "taken"
+    assert {(t["tableNumber"], t.get("heldByName")) for t in info.details["takenTables"]} >= {("T3", "Hugo Host")}
+    assert "held by Hugo Host" in info.value.diag.message_primary
+    assert conn.execute("SELECT count(*) FROM seating.manual_assignment_sessions WHERE created_by = %s",
+                        (hana,)).fetchone()[0] == 0
+
+
+def test_auto_assign_skips_a_candidate_taken_meanwhile_and_respects_roles(conn, floor):
+    hana, hugo = floor.staff["Hana Host"], floor.staff["Hugo Host"]
+    booking = floor.booking(party_size=4)
+    best = suggest(conn, hana, booking)[0]["table_ids"]
+    hold(conn, hugo, floor.booking(party_size=4), best)
+    session = call(conn, "auto_assign", hana, booking, None)
+    assert sorted(session["assignment"]["tableIds"]) != sorted(map(str, best))
+    with raises_code("FORBIDDEN"):
+        call(conn, "auto_assign", floor.staff["Sam Server"], booking, None)
+    with raises_code("FORBIDDEN"):
+        suggest(conn, floor.staff["Otto Outsider"], booking)
+    with raises_code("INVALID_INPUT"):
+        suggest(conn, hana, booking, limit=0)
+    with raises_code("BOOKING_NOT_FOUND"):
+        call(conn, "auto_assign", hana, floor.staff["Hana Host"], None)
+
+
+def test_batch_seats_the_evening_leaves_held_bookings_to_their_host_and_is_idempotent(conn, floor):
+    manager, hugo = floor.staff["Max Manager"], floor.staff["Hugo Host"]
+    small = [floor.booking(party_size=2, start=EVENING + timedelta(minutes=30 * i)) for i in range(3)]
+    big = floor.booking(party_size=8)
+    held = floor.booking(party_size=4)
+    hold(conn, hugo, held, floor.ids("T7"))
+    floor.booking(party_size=2, status="cancelled")
+    already = floor.booking(party_size=2)
+    call(conn, "auto_assign", manager, already, None)
+
+    first = pending(conn, manager, floor.id)
+    by_booking = {r["booking_id"]: r for r in first}
+    assert set(by_booking) == {*small, big, held}
+    assert all(by_booking[b]["outcome"] == "assigned" for b in [*small, big])
+    assert by_booking[held]["outcome"] == "no_fit" and "Hugo Host" in by_booking[held]["reason"]
+    for b in [*small, big]:
+        assert call(conn, "evaluate_selection", b, by_booking[b]["table_ids"], None)["passed"]
+    assert overlapping_allocations(conn) == [] and integrity(conn) == []
+
+    snapshot = conn.execute("SELECT count(*), max(updated_at) FROM seating.manual_assignment_sessions").fetchone()
+    second = pending(conn, manager, floor.id)
+    assert [r["booking_id"] for r in second] == [held]
+    assert conn.execute("SELECT count(*), max(updated_at) FROM seating.manual_assignment_sessions").fetchone() == snapshot
+
+    with raises_code("INVALID_INPUT"):
+        pending(conn, manager, floor.id, EVENING, EVENING)
+    with raises_code("FORBIDDEN"):
+        pending(conn, floor.staff["Sam Server"], floor.id)
