@@ -31,6 +31,9 @@ migrate: install ## Apply migrations and functions to DATABASE_URL
 psql: install ## psql on DATABASE_URL, or on the embedded database of a running `make run`
 	$(PY) -m app psql
 
+schema: install ## Regenerate sql/schema.sql from a freshly migrated scratch database (DATABASE_URL's server, else embedded)
+	$(PY) -m app schema
+
 bench: install ## Run the benchmarks and write BENCHMARKS.md
 	$(PY) -m bench
 
