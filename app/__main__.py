@@ -56,10 +56,10 @@ def cmd_sweep(args: argparse.Namespace, settings: Settings) -> None:
 
 def cmd_token_issue(args: argparse.Namespace, settings: Settings) -> None:
     with psycopg.connect(_tool_database_url(settings), autocommit=True) as conn:
-        issued = db.issue_token_by_email(conn, args.email)
+        issued = db.issue_token_by_email(conn, args.email, settings.token_ttl_days)
     if issued is None:
         sys.exit(f"no staff member has the email {args.email}")
-    print(f"# bearer token for {issued[0]} (shown once)\n{issued[1]}")
+    print(f"# bearer token for {issued[0]} (shown once, valid {settings.token_ttl_days} days)\n{issued[1]}")
 
 
 def cmd_flag_set(args: argparse.Namespace, settings: Settings) -> None:
@@ -98,9 +98,9 @@ def cmd_psql(args: argparse.Namespace, settings: Settings) -> None:
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
     with psycopg.connect(_database_url(settings), autocommit=True) as conn:
         loaded = db.load_demo(conn, SQL_DIR / "demo.sql")
-        tokens = db.issue_demo_tokens(conn)
+        tokens = db.issue_demo_tokens(conn, settings.token_ttl_days)
     print("demo restaurant loaded" if loaded else "demo restaurant already there (reused)")
-    print("\nBearer tokens for the demo staff (new ones each run):")
+    print(f"\nBearer tokens for the demo staff (new ones each run, valid {settings.token_ttl_days} days):")
     for name, role, token in tokens:
         print(f"  {name:<14} {role:<8} {token}")
     host_token = next(token for _, role, token in tokens if role == "host")

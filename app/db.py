@@ -1,11 +1,14 @@
 """Every SQL statement the Python side sends lives here. Each api call is one statement: the
-bearer token is resolved inside it (api.authenticate_staff), so one request is one round trip
-and one transaction."""
+bearer token's SHA-256 is resolved inside it (api.authenticate_staff), so one request is one
+round trip and one transaction, and the token itself never reaches the database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import asyncio
+import hashlib
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
@@ -57,12 +60,17 @@ def expire_sessions(conn: psycopg.Connection) -> int:
     return conn.execute("SELECT api.expire_sessions()").fetchone()[0]
 
 
-def issue_token_by_email(conn: psycopg.Connection, email: str) -> tuple[str, str] | None:
-    """(display name, token) for the staff member with this email, or None."""
+def token_hash(token: str) -> bytes:
+    """What api.authenticate_staff takes: the SHA-256 of the bearer token (32 bytes)."""
+    return hashlib.sha256(token.encode()).digest()
+
+
+def issue_token_by_email(conn: psycopg.Connection, email: str, ttl_days: int) -> tuple[str, str] | None:
+    """(display name, token valid for ttl_days) for the staff member with this email, or None."""
     row = conn.execute(
-        "SELECT st.display_name, api.issue_staff_token(st.id)"
+        "SELECT st.display_name, api.issue_staff_token(st.id, make_interval(days => %s))"
         "  FROM seating.staff AS st WHERE lower(st.email) = lower(%s)",
-        (email,),
+        (ttl_days, email),
     ).fetchone()
     return (row[0], row[1]) if row else None
 
@@ -205,67 +213,125 @@ def scratch_database(server_url: str, name: str) -> Iterator[str]:
 # --- the HTTP app: one statement per request, token resolved inside it -----------------------
 
 
-def create_pool(settings: Settings) -> AsyncConnectionPool:
+@dataclass
+class _CallerShare:
+    slots: asyncio.Semaphore
+    users: int = 0
+
+
+class Pool(AsyncConnectionPool):
+    """The app's pool, carrying the one deadline every request's database work shares, and a
+    share per caller: the requests of one bearer token hold at most half the connections at
+    once. A host whose requests all wait on one locked table (or a client in a loop) thus leaves
+    the other half to every other staff member and restaurant; their extra requests wait here,
+    holding no connection, within their deadline."""
+
+    def __init__(self, *args, request_deadline_seconds: float, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request_deadline_seconds = request_deadline_seconds
+        self.connections_per_caller = max(1, self.max_size // 2)
+        self._callers: dict[bytes, _CallerShare] = {}
+
+    @asynccontextmanager
+    async def caller_share(self, caller: bytes, deadline: float) -> AsyncIterator[None]:
+        """Wait (until deadline, loop time; else TimeoutError) for one of the caller's slots."""
+        share = self._callers.get(caller)
+        if share is None:
+            share = self._callers[caller] = _CallerShare(asyncio.Semaphore(self.connections_per_caller))
+        share.users += 1
+        try:
+            async with asyncio.timeout_at(deadline):
+                await share.slots.acquire()
+            try:
+                yield
+            finally:
+                share.slots.release()
+        finally:
+            share.users -= 1
+            if share.users == 0:  # idle callers cost no memory
+                del self._callers[caller]
+
+
+def create_pool(settings: Settings) -> Pool:
     """The app's pool. Connections run as the least-privilege role and autocommit, so each api
-    call is exactly one transaction."""
+    call is exactly one transaction. A statement waits for a row lock at most lock_timeout_ms
+    and never runs past the request's deadline (statement_timeout is a backstop for the
+    cancellation _one sends at the deadline)."""
 
     async def configure(conn: psycopg.AsyncConnection) -> None:
         set_json_loads(msgspec.json.decode, conn)  # faster than json for the checks, most of a response
         await conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(APP_ROLE)))
-        await conn.execute("SELECT set_config('statement_timeout', %s, false)", (str(settings.statement_timeout_ms),))
+        await conn.execute("SELECT set_config('lock_timeout', %s, false), set_config('statement_timeout', %s, false)",
+                           (str(settings.lock_timeout_ms), str(settings.request_deadline_ms)))
 
-    return AsyncConnectionPool(
+    return Pool(
         settings.database_url,
         min_size=settings.pool_min_size,
         max_size=settings.pool_max_size,
-        timeout=settings.pool_timeout_seconds,
+        timeout=settings.request_deadline_ms / 1000,
         kwargs={"autocommit": True, "row_factory": dict_row},
         configure=configure,
         open=False,
         name="seating",
+        request_deadline_seconds=settings.request_deadline_ms / 1000,
     )
 
 
-async def _one(pool: AsyncConnectionPool, query: str, params: tuple) -> dict:
-    """Run one api statement. Every api call is idempotent, so a serialization failure, deadlock
-    or dropped connection is retried once; then the database counts as unavailable."""
-    for attempt in (1, 2):
-        try:
-            async with pool.connection() as conn:
-                return await (await conn.execute(query, params)).fetchone()
-        except PoolTimeout:
-            raise errors.unavailable("No database connection became free in time.") from None
-        except psycopg.Error as error:
-            mapped = errors.from_database(error)
-            if mapped is None:
-                raise
-            if mapped.code == "UNAVAILABLE" and attempt == 1:
-                continue
-            raise mapped from None
+async def _one(pool: Pool, query: str, params: tuple, caller: bytes = b"") -> dict:
+    """Run one api statement within the request's deadline: the wait for the caller's share
+    and a free connection, the statement and its one retry together (at the deadline the
+    statement is cancelled on the server and the connection goes back to the pool). A
+    serialization failure, deadlock or lost connection is retried once (every api call is
+    idempotent); a lock or statement timeout is not.
+    Errors: ApiError (mapped by app.errors; UNAVAILABLE, 503, for every timeout)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + pool.request_deadline_seconds
+    try:
+        async with pool.caller_share(caller, deadline):
+            for attempt in (1, 2):
+                try:
+                    async with pool.connection(timeout=max(deadline - loop.time(), 0.001)) as conn:
+                        async with asyncio.timeout_at(deadline):
+                            return await (await conn.execute(query, params)).fetchone()
+                except PoolTimeout:
+                    raise errors.unavailable("No database connection became free within the request's deadline.",
+                                             "deadline") from None
+                except psycopg.Error as error:
+                    mapped = errors.from_database(error)
+                    if mapped is None:
+                        raise
+                    if attempt == 1 and errors.retryable(error) and loop.time() < deadline:
+                        continue
+                    raise mapped from None
+    except TimeoutError:
+        raise errors.unavailable("The request did not finish within its deadline; retry shortly.", "deadline") from None
     raise AssertionError("unreachable")
 
 
-async def create_session_hold(pool, token: str, booking_id: UUID, table_ids: list[UUID],
+async def create_session_hold(pool, token_hash: bytes, booking_id: UUID, table_ids: list[UUID],
                               require_adjacency: bool | None) -> dict:
     return await _one(pool, "SELECT * FROM api.create_session_hold(api.authenticate_staff(%s), %s, %s::uuid[], %s)",
-                      (token, booking_id, table_ids, require_adjacency))
+                      (token_hash, booking_id, table_ids, require_adjacency), token_hash)
 
 
-async def confirm_session(pool, token: str, session_id: UUID) -> dict:
-    return await _one(pool, "SELECT * FROM api.confirm_session(api.authenticate_staff(%s), %s)", (token, session_id))
+async def confirm_session(pool, token_hash: bytes, session_id: UUID) -> dict:
+    return await _one(pool, "SELECT * FROM api.confirm_session(api.authenticate_staff(%s), %s)",
+                      (token_hash, session_id), token_hash)
 
 
-async def cancel_session(pool, token: str, session_id: UUID) -> dict:
-    return await _one(pool, "SELECT * FROM api.cancel_session(api.authenticate_staff(%s), %s)", (token, session_id))
+async def cancel_session(pool, token_hash: bytes, session_id: UUID) -> dict:
+    return await _one(pool, "SELECT * FROM api.cancel_session(api.authenticate_staff(%s), %s)",
+                      (token_hash, session_id), token_hash)
 
 
-async def get_session(pool, token: str, session_id: UUID) -> dict:
-    return await _one(pool, "SELECT * FROM api.get_session(api.authenticate_staff(%s), %s)", (token, session_id))
+async def get_session(pool, token_hash: bytes, session_id: UUID) -> dict:
+    return await _one(pool, "SELECT * FROM api.get_session(api.authenticate_staff(%s), %s)", (token_hash, session_id),
+                      token_hash)
 
 
-async def get_assignment_context(pool, token: str, booking_id: UUID) -> dict:
+async def get_assignment_context(pool, token_hash: bytes, booking_id: UUID) -> dict:
     return await _one(pool, "SELECT * FROM api.get_assignment_context(api.authenticate_staff(%s), %s)",
-                      (token, booking_id))
+                      (token_hash, booking_id), token_hash)
 
 
 async def health(pool) -> dict:
@@ -290,14 +356,14 @@ def load_demo(conn: psycopg.Connection, script: Path) -> bool:
         return True
 
 
-def issue_demo_tokens(conn: psycopg.Connection) -> list[tuple[str, str, str]]:
-    """(name, role, new token) for every demo staff member."""
+def issue_demo_tokens(conn: psycopg.Connection, ttl_days: int) -> list[tuple[str, str, str]]:
+    """(name, role, new token valid for ttl_days) for every demo staff member."""
     return conn.execute(
-        "SELECT st.display_name, m.role, api.issue_staff_token(st.id)"
+        "SELECT st.display_name, m.role, api.issue_staff_token(st.id, make_interval(days => %s))"
         "  FROM seating.restaurant_memberships AS m JOIN seating.staff AS st ON st.id = m.staff_id"
         " WHERE m.restaurant_id = %s"
         " ORDER BY array_position(ARRAY['owner', 'manager', 'host', 'server'], m.role), st.display_name",
-        (DEMO_RESTAURANT_ID,),
+        (ttl_days, DEMO_RESTAURANT_ID),
     ).fetchall()
 
 
@@ -305,38 +371,38 @@ def issue_demo_tokens(conn: psycopg.Connection) -> list[tuple[str, str, str]]:
 # --- operations and the migration path (DESIGN §13) -------------------------------------------
 
 
-async def get_me(pool, token: str) -> dict:
-    return await _one(pool, "SELECT * FROM api.get_me(api.authenticate_staff(%s))", (token,))
+async def get_me(pool, token_hash: bytes) -> dict:
+    return await _one(pool, "SELECT * FROM api.get_me(api.authenticate_staff(%s))", (token_hash,), token_hash)
 
 
-async def get_legacy_context(pool, token: str, booking_id: UUID) -> dict:
-    return await _one(pool, "SELECT * FROM api.get_legacy_context(api.authenticate_staff(%s), %s)", (token, booking_id))
+async def get_legacy_context(pool, token_hash: bytes, booking_id: UUID) -> dict:
+    return await _one(pool, "SELECT * FROM api.get_legacy_context(api.authenticate_staff(%s), %s)", (token_hash, booking_id), token_hash)
 
 
-async def legacy_validate(pool, token: str, booking_id: UUID, table_ids: list[UUID], context_version: str,
+async def legacy_validate(pool, token_hash: bytes, booking_id: UUID, table_ids: list[UUID], context_version: str,
                           require_adjacency: bool | None) -> dict:
     return await _one(pool, "SELECT * FROM api.legacy_validate(api.authenticate_staff(%s), %s, %s::uuid[], %s, %s)",
-                      (token, booking_id, table_ids, context_version, require_adjacency))
+                      (token_hash, booking_id, table_ids, context_version, require_adjacency), token_hash)
 
 
-async def legacy_hold(pool, token: str, booking_id: UUID, table_ids: list[UUID], context_version: str,
+async def legacy_hold(pool, token_hash: bytes, booking_id: UUID, table_ids: list[UUID], context_version: str,
                       require_adjacency: bool | None) -> dict:
     return await _one(pool, "SELECT * FROM api.legacy_hold(api.authenticate_staff(%s), %s, %s::uuid[], %s, %s)",
-                      (token, booking_id, table_ids, context_version, require_adjacency))
+                      (token_hash, booking_id, table_ids, context_version, require_adjacency), token_hash)
 
 
-async def legacy_confirm(pool, token: str, hold_id: UUID, context_version: str | None) -> dict:
+async def legacy_confirm(pool, token_hash: bytes, hold_id: UUID, context_version: str | None) -> dict:
     return await _one(pool, "SELECT * FROM api.legacy_confirm(api.authenticate_staff(%s), %s, %s)",
-                      (token, hold_id, context_version))
+                      (token_hash, hold_id, context_version), token_hash)
 
 
-async def legacy_release_hold(pool, token: str, hold_id: UUID) -> dict:
-    return await _one(pool, "SELECT * FROM api.legacy_release_hold(api.authenticate_staff(%s), %s)", (token, hold_id))
+async def legacy_release_hold(pool, token_hash: bytes, hold_id: UUID) -> dict:
+    return await _one(pool, "SELECT * FROM api.legacy_release_hold(api.authenticate_staff(%s), %s)", (token_hash, hold_id), token_hash)
 
 
-async def staff_id(pool, token: str) -> UUID:
-    """The staff id of a token, for the request log (cached by the caller)."""
-    return (await _one(pool, "SELECT api.authenticate_staff(%s) AS staff_id", (token,)))["staff_id"]
+async def staff_id(pool, token_hash: bytes) -> UUID:
+    """The staff id of a token (given its SHA-256), for the request log (cached by the caller)."""
+    return (await _one(pool, "SELECT api.authenticate_staff(%s) AS staff_id", (token_hash,), token_hash))["staff_id"]
 
 
 async def session_counts(pool) -> dict[str, int] | None:

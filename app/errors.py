@@ -66,14 +66,37 @@ def internal() -> ApiError:
     return ApiError(500, "INTERNAL", "Something went wrong on our side; it has been logged.", {})
 
 
-def unavailable(message: str) -> ApiError:
-    return ApiError(503, "UNAVAILABLE", message, {"retry": True})
+def unavailable(message: str, reason: str = "database") -> ApiError:
+    """503 UNAVAILABLE; details.reason is one of database (unreachable, overloaded or not
+    migrated), lock_timeout (a row stayed locked DB_LOCK_TIMEOUT_MS) or deadline (the request
+    used up REQUEST_DEADLINE_MS: waiting for a connection, its statement, its one retry)."""
+    return ApiError(503, "UNAVAILABLE", message, {"retry": True, "reason": reason})
+
+
+# A transaction that lost a race or its connection may succeed on a second try (every api call
+# is idempotent). A timeout (lock_not_available 55P03, query_canceled 57014) is not retried: a
+# second wait would hold a pooled connection for as long again, which is how one restaurant's
+# stuck table would slow every other restaurant down.
+_RETRYABLE_SQLSTATES = {"40001", "40P01", "57P01", "57P02", "57P03"}
+_TIMEOUTS = {  # SQLSTATE -> (details.reason, message)
+    "55P03": ("lock_timeout", "A table or booking this request needs is locked by another transaction; retry shortly."),
+    "57014": ("deadline", "The request did not finish within its deadline; retry shortly."),
+}
+
+
+def retryable(error: psycopg.Error) -> bool:
+    """True for a serialization failure, a deadlock or a lost connection (no SQLSTATE, class 08
+    or a server shutdown); False for timeouts and everything else."""
+    sqlstate = error.diag.sqlstate
+    if sqlstate is None:
+        return isinstance(error, psycopg.OperationalError)
+    return sqlstate in _RETRYABLE_SQLSTATES or sqlstate.startswith("08")
 
 
 def from_database(error: psycopg.Error) -> ApiError | None:
     """The client's view of a database error: an application error (by SQLSTATE), UNAVAILABLE
-    for a database that cannot answer now (connection lost, shutdown, overload, statement
-    timeout, serialization failure, deadlock), or None for a bug, which stays a 500."""
+    for a database that cannot answer now (connection lost, shutdown, overload, lock or
+    statement timeout, serialization failure, deadlock), or None for a bug, which stays a 500."""
     sqlstate = error.diag.sqlstate
     if sqlstate in SQLSTATE_ERRORS:
         code, status = SQLSTATE_ERRORS[sqlstate]
@@ -82,6 +105,9 @@ def from_database(error: psycopg.Error) -> ApiError | None:
         except (ValueError, AttributeError):
             details = {}
         return ApiError(status, code, error.diag.message_primary or code, details if isinstance(details, dict) else {})
+    if sqlstate in _TIMEOUTS:
+        reason, message = _TIMEOUTS[sqlstate]
+        return unavailable(message, reason)
     if isinstance(error, psycopg.OperationalError):
         return unavailable("The database is unavailable or overloaded; retry shortly.")
     return None

@@ -10,10 +10,11 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, Litestar, Request, Response, delete, get, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import ClientException, HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.params import FromPath, JSONBody, Parameter
@@ -29,76 +30,107 @@ from app.sweeper import sweeper_lifespan
 log = logging.getLogger("seating")
 
 _BEARER = re.compile(r"Bearer[ ]+([A-Za-z0-9._~+/-]+=*)[ ]*", re.IGNORECASE)
-_UUID = r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
+_BODY_PATH = re.compile(r"`\$\.(.+)`$")  # where in the body msgspec found the problem
 
-Token = NamedDependency[str]
-SessionId = FromPath[Annotated[str, Parameter(pattern=_UUID, description="A session id (UUID).")]]
-BookingId = FromPath[Annotated[str, Parameter(pattern=_UUID, description="A booking id (UUID).")]]
+TokenHash = NamedDependency[bytes]
+# A path id is parsed by msgspec as a UUID, exactly: 32 hex digits, hyphenated or not, and
+# nothing else (no surrounding space, newline or NUL, no braces or urn: prefix).
+SessionId = FromPath[Annotated[UUID, Parameter(description="A session id (UUID).")]]
+BookingId = FromPath[Annotated[UUID, Parameter(description="A booking id (UUID).")]]
+
+
+class StrictJSONRequest(Request):
+    """Every JSON body is decoded by msgspec straight into the handler's declared `data` type in
+    strict mode: a field of the wrong JSON type is refused, never coerced (Litestar's own path
+    converts with strict=False, which turns "false", 0 or "null" into a boolean or None). The
+    signature model then receives the typed value and passes it through unchanged.
+
+    Errors: ValidationException (wrong types or shape, with the body path), ClientException
+    (malformed JSON, invalid UTF-8, nesting too deep to parse)."""
+
+    async def json(self) -> Any:
+        data_field = self.route_handler.parsed_data_field
+        target = data_field.annotation if data_field is not None else Any
+        body = await self.body()
+        try:
+            return msgspec.json.decode(body or b"null", type=target, strict=True)
+        except msgspec.ValidationError as error:
+            located = _BODY_PATH.search(str(error))
+            problem = {"message": str(error).split(" - ", 1)[0], "source": "body"}
+            if located:
+                problem["key"] = located.group(1)
+            raise ValidationException(detail="Invalid request body", extra=[problem]) from None
+        except (msgspec.DecodeError, RecursionError):
+            # RecursionError: msgspec refuses nesting deeper than the interpreter's stack allows.
+            raise ClientException(detail="The request body is not valid JSON (or is nested too deeply).") from None
 
 
 def _errors(*statuses: int) -> dict[int, ResponseSpec]:
     described = {
         400: "INVALID_INPUT: malformed JSON, missing or ill-typed fields, 1 to 20 tableIds, a path id that is not a UUID",
-        401: "UNAUTHENTICATED: missing, malformed, unknown or revoked bearer token",
+        401: "UNAUTHENTICATED: missing, malformed, unknown, expired or revoked bearer token",
         403: "FORBIDDEN: not a member of the booking's restaurant, or the role may not do this",
         404: "BOOKING_NOT_FOUND or SESSION_NOT_FOUND",
         409: "HOLD_EXPIRED, SESSION_NOT_HELD, SESSION_CLOSED or VALIDATION_FAILED (details.checks)",
         422: "UNKNOWN_TABLES: table ids not in the booking's restaurant (details.tableIds)",
-        503: "UNAVAILABLE: the database is unreachable or overloaded; retry",
+        503: "UNAVAILABLE: the database is unreachable or overloaded, or the request hit its deadline; retry",
     }
     return {s: ResponseSpec(data_container=ErrorBody, description=described[s]) for s in (400, 401, 503, *statuses)}
 
 
-async def provide_token(request: Request) -> str:
-    """The bearer token; whether it is valid is decided inside the SQL call."""
+async def provide_token_hash(request: Request) -> bytes:
+    """The SHA-256 of the bearer token: the token itself never leaves the app (whether it is
+    valid is decided inside the SQL call)."""
     match = _BEARER.fullmatch(request.headers.get("authorization", ""))
     if match is None:
         raise ApiError(401, "UNAUTHENTICATED", "Send Authorization: Bearer <token>.", {})
-    return match.group(1)
+    return db.token_hash(match.group(1))
 
 
 class ManualAssignmentController(Controller):
     path = "/api/staff"
     tags = ["manual assignment"]
-    # One dependency only (two or more cost a task group per request): the pool comes from state.
-    dependencies = {"token": Provide(provide_token)}
+    # One dependency: Litestar resolves two or more in a task group of their own, on every request.
+    # The pool comes from the app's state (a reserved argument, no dependency).
+    dependencies = {"token_hash": Provide(provide_token_hash)}
     security = [{"bearer": []}]
 
     @post("/manual/session", operation_id="createSessionHold", responses={
         200: ResponseSpec(data_container=Session, description="The caller's active session was updated"),
         201: ResponseSpec(data_container=Session, description="A session was started"),
         **_errors(403, 404, 422)})
-    async def create_session_hold(self, data: JSONBody[HoldRequest], token: Token,
+    async def create_session_hold(self, data: JSONBody[HoldRequest], token_hash: TokenHash,
                                   state: State) -> Response[Session]:
         """Validate tables for a booking and hold them in one step: HELD when every check passes,
         else PROPOSED with the failing checks. Idempotent: the same tables refresh the same hold."""
-        row = await db.create_session_hold(state.pool, token, data.booking_id, data.table_ids, data.require_adjacency)
+        row = await db.create_session_hold(state.pool, token_hash, data.booking_id, data.table_ids,
+                                           data.require_adjacency)
         return Response(from_row(row, Session), status_code=201 if row["created"] else 200)
 
     @put("/manual/session/{session_id:str}/confirm", operation_id="confirmSession",
          responses=_errors(403, 404, 409))
-    async def confirm_session(self, session_id: SessionId, token: Token, state: State) -> Session:
+    async def confirm_session(self, session_id: SessionId, token_hash: TokenHash, state: State) -> Session:
         """Turn the session's hold into the booking's assignment (replacing any previous one)."""
-        return from_row(await db.confirm_session(state.pool, token, UUID(session_id)), Session)
+        return from_row(await db.confirm_session(state.pool, token_hash, session_id), Session)
 
     @get("/manual/session/{session_id:str}", operation_id="getSession", responses=_errors(403, 404))
-    async def get_session(self, session_id: SessionId, token: Token, state: State) -> Session:
+    async def get_session(self, session_id: SessionId, token_hash: TokenHash, state: State) -> Session:
         """Read a session; a hold past its expiry reads as EXPIRED."""
-        return from_row(await db.get_session(state.pool, token, UUID(session_id)), Session)
+        return from_row(await db.get_session(state.pool, token_hash, session_id), Session)
 
     @delete("/manual/session/{session_id:str}", operation_id="cancelSession", status_code=200,
             responses=_errors(403, 404, 409))
-    async def cancel_session(self, session_id: SessionId, token: Token, state: State) -> Session:
+    async def cancel_session(self, session_id: SessionId, token_hash: TokenHash, state: State) -> Session:
         """Cancel the session and release its hold (creator, or a manager or owner)."""
-        return from_row(await db.cancel_session(state.pool, token, UUID(session_id)), Session)
+        return from_row(await db.cancel_session(state.pool, token_hash, session_id), Session)
 
     @get("/bookings/{booking_id:str}/assignment-context", operation_id="getAssignmentContext",
          responses=_errors(403, 404))
-    async def get_assignment_context(self, booking_id: BookingId, token: Token,
+    async def get_assignment_context(self, booking_id: BookingId, token_hash: TokenHash,
                                      state: State) -> AssignmentContext:
         """The floor plan for a booking: every table's state for its window, its current tables
         and the caller's active session."""
-        return from_row(await db.get_assignment_context(state.pool, token, UUID(booking_id)), AssignmentContext)
+        return from_row(await db.get_assignment_context(state.pool, token_hash, booking_id), AssignmentContext)
 
 
 @get("/health", operation_id="health", tags=["operations"],
@@ -106,7 +138,7 @@ class ManualAssignmentController(Controller):
 async def health(state: State) -> Health:
     """200 when the database is reachable and migrated."""
     if not (await db.health(state.pool))["migrated"]:
-        raise unavailable("The database is reachable but not migrated: run `python -m app migrate`.")
+        raise unavailable("The database is reachable but not migrated: run `python -m app migrate`.", "database")
     return Health(status="ok", database="reachable", migrated=True)
 
 
@@ -163,11 +195,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[ManualAssignmentController, health,
                         # DESIGN §13: the caller and their flags, the legacy flow, metrics, offline docs
-                        me_controller(provide_token), legacy_controller(settings.legacy_endpoints, provide_token),
+                        me_controller(provide_token_hash), legacy_controller(settings.legacy_endpoints, provide_token_hash),
                         metrics.metrics, docs.assets_router()],
         lifespan=[lifespan, sweeper_lifespan(settings)],
         exception_handlers={ApiError: handle_api_error, HTTPException: handle_http_exception,
                             Exception: handle_unexpected},
+        request_class=StrictJSONRequest,
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="Seating — manual table assignment",

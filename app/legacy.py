@@ -107,46 +107,46 @@ def legacy_switch(enabled: bool):
     return guard
 
 
-def legacy_controller(enabled: bool, provide_token: Any) -> type[Controller]:
+def legacy_controller(enabled: bool, provide_token_hash: Any) -> type[Controller]:
     class LegacyAssignmentController(Controller):
         path = "/api/staff/manual"
         tags = ["legacy assignment (deprecated)"]
-        dependencies = {"token": Provide(provide_token)}
+        dependencies = {"token_hash": Provide(provide_token_hash)}
         security = [{"bearer": []}]
         guards = [legacy_switch(enabled)]
 
         @get("/context", operation_id="legacyGetContext", deprecated=True, responses=_errors(403, 404))
-        async def get_context(self, token: NamedDependency[str], state: State,
+        async def get_context(self, token_hash: NamedDependency[bytes], state: State,
                               booking_id: Annotated[UUID, QueryParameter(name="bookingId")]) -> LegacyContext:
             """The floor plan for a booking and its contextVersion, to send with validate and hold."""
-            return from_row(await db.get_legacy_context(state.pool, token, booking_id), LegacyContext)
+            return from_row(await db.get_legacy_context(state.pool, token_hash, booking_id), LegacyContext)
 
         @post("/validate", operation_id="legacyValidate", deprecated=True, status_code=200,
               responses=_errors(403, 404, 409, 422))
-        async def validate(self, data: JSONBody[LegacySelection], token: NamedDependency[str], state: State) -> LegacyValidation:
+        async def validate(self, data: JSONBody[LegacySelection], token_hash: NamedDependency[bytes], state: State) -> LegacyValidation:
             """Every check for a selection (valid when none fails); writes nothing."""
-            return from_row(await db.legacy_validate(state.pool, token, data.booking_id, data.table_ids,
+            return from_row(await db.legacy_validate(state.pool, token_hash, data.booking_id, data.table_ids,
                                                      data.context_version, data.require_adjacency), LegacyValidation)
 
         @post("/hold", operation_id="legacyHold", deprecated=True, status_code=200,
               responses=_errors(403, 404, 409, 422))
-        async def hold(self, data: JSONBody[LegacySelection], token: NamedDependency[str], state: State) -> LegacyHold:
+        async def hold(self, data: JSONBody[LegacySelection], token_hash: NamedDependency[bytes], state: State) -> LegacyHold:
             """Hold the tables (replacing the caller's previous hold of the booking); all or nothing."""
-            return from_row(await db.legacy_hold(state.pool, token, data.booking_id, data.table_ids,
+            return from_row(await db.legacy_hold(state.pool, token_hash, data.booking_id, data.table_ids,
                                                  data.context_version, data.require_adjacency), LegacyHold)
 
         @post("/confirm", operation_id="legacyConfirm", deprecated=True, status_code=200,
               responses=_errors(403, 404, 409))
-        async def confirm(self, data: JSONBody[LegacyConfirmRequest], token: NamedDependency[str], state: State) -> LegacyAssignment:
+        async def confirm(self, data: JSONBody[LegacyConfirmRequest], token_hash: NamedDependency[bytes], state: State) -> LegacyAssignment:
             """Turn the hold into the booking's assignment, replacing any previous one."""
-            return from_row(await db.legacy_confirm(state.pool, token, data.hold_id, data.context_version),
+            return from_row(await db.legacy_confirm(state.pool, token_hash, data.hold_id, data.context_version),
                             LegacyAssignment)
 
         @delete("/hold", operation_id="legacyReleaseHold", deprecated=True, status_code=200,
                 responses=_errors(403, 404, 409))
-        async def release_hold(self, token: NamedDependency[str], state: State,
+        async def release_hold(self, token_hash: NamedDependency[bytes], state: State,
                                hold_id: Annotated[UUID, QueryParameter(name="holdId")]) -> LegacyRelease:
             """Release a hold (its session is cancelled); releasing twice is harmless."""
-            return from_row(await db.legacy_release_hold(state.pool, token, hold_id), LegacyRelease)
+            return from_row(await db.legacy_release_hold(state.pool, token_hash, hold_id), LegacyRelease)
 
     return LegacyAssignmentController

@@ -76,7 +76,7 @@ class StaffIds:
         if hit and hit[1] > now:
             return hit[0]
         try:
-            staff_id = str(await db.staff_id(pool, token.decode()))
+            staff_id = str(await db.staff_id(pool, key))
         except Exception:  # an unknown or revoked token, or a database that cannot answer: no id
             return None
         if len(self._known) >= self.MAX_ENTRIES:

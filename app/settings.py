@@ -13,12 +13,17 @@ APP_ROLE = "seating_app"
 
 @dataclass(frozen=True)
 class Settings:
+    """README.md "Settings" documents each variable. A request waits for a row lock at most
+    lock_timeout_ms, and for everything (a free connection, the statement, one retry) at most
+    request_deadline_ms; then it is 503 UNAVAILABLE."""
+
     database_url: str | None
     pool_min_size: int
     pool_max_size: int
-    pool_timeout_seconds: float
-    statement_timeout_ms: int
+    lock_timeout_ms: int
+    request_deadline_ms: int
     max_body_bytes: int
+    token_ttl_days: int
     # Operations (DESIGN §13); defaults keep Settings(...) built by hand working.
     legacy_endpoints: bool = True
     sweep_interval_seconds: float = 30.0
@@ -32,9 +37,10 @@ class Settings:
             database_url=env.get("DATABASE_URL") or None,
             pool_min_size=int(env.get("DB_POOL_MIN_SIZE", "2")),
             pool_max_size=int(env.get("DB_POOL_MAX_SIZE", "10")),
-            pool_timeout_seconds=float(env.get("DB_POOL_TIMEOUT_SECONDS", "5")),
-            statement_timeout_ms=int(env.get("DB_STATEMENT_TIMEOUT_MS", "5000")),
+            lock_timeout_ms=int(env.get("DB_LOCK_TIMEOUT_MS", "2000")),
+            request_deadline_ms=int(env.get("REQUEST_DEADLINE_MS", "5000")),
             max_body_bytes=int(env.get("MAX_BODY_BYTES", "16384")),
+            token_ttl_days=int(env.get("TOKEN_TTL_DAYS", "30")),
             legacy_endpoints=_on(env.get("LEGACY_ENDPOINTS", "on")),
             sweep_interval_seconds=float(env.get("SWEEP_INTERVAL_SECONDS", "30")),
             retention_days=_days(env.get("RETENTION_DAYS", "90")),

@@ -243,12 +243,16 @@ CREATE TABLE seating.staff_tokens (
     staff_id uuid NOT NULL,
     token_hash bytea NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    revoked_at timestamp with time zone
+    revoked_at timestamp with time zone,
+    expires_at timestamp with time zone DEFAULT (now() + '30 days'::interval) NOT NULL
 );
+ALTER TABLE seating.staff_tokens ADD CONSTRAINT staff_tokens_expiry_after_issue CHECK (((expires_at > created_at) AND (expires_at < 'infinity'::timestamp with time zone)));
 ALTER TABLE seating.staff_tokens ADD CONSTRAINT staff_tokens_pkey PRIMARY KEY (id);
 ALTER TABLE seating.staff_tokens ADD CONSTRAINT staff_tokens_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES seating.staff(id) ON DELETE CASCADE;
 ALTER TABLE seating.staff_tokens ADD CONSTRAINT staff_tokens_token_hash_key UNIQUE (token_hash);
 CREATE INDEX staff_tokens_staff_id_idx ON seating.staff_tokens USING btree (staff_id);
+COMMENT ON COLUMN seating.staff_tokens.token_hash IS 'SHA-256 of the bearer token; the token itself is never stored and never sent to the database by the app.';
+COMMENT ON COLUMN seating.staff_tokens.expires_at IS 'After this instant the token no longer authenticates (api.authenticate_staff).';
 
 CREATE TABLE seating.sweeper_runs (
     task text NOT NULL,
@@ -316,7 +320,7 @@ ALTER TABLE seating.zones ADD CONSTRAINT zones_name_present CHECK ((btrim(name) 
 ALTER TABLE seating.zones ADD CONSTRAINT zones_pkey PRIMARY KEY (restaurant_id, id);
 ALTER TABLE seating.zones ADD CONSTRAINT zones_restaurant_id_fkey FOREIGN KEY (restaurant_id) REFERENCES seating.restaurants(id) ON DELETE CASCADE;
 
-CREATE OR REPLACE FUNCTION api.authenticate_staff(p_token text)
+CREATE OR REPLACE FUNCTION api.authenticate_staff(p_token_hash bytea)
  RETURNS uuid
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
@@ -327,15 +331,16 @@ DECLARE
 BEGIN
     SELECT k.staff_id INTO v_staff_id
       FROM seating.staff_tokens AS k
-     WHERE k.token_hash = sha256(convert_to(coalesce(p_token, ''), 'UTF8')) AND k.revoked_at IS NULL;
+     WHERE k.token_hash = p_token_hash AND k.revoked_at IS NULL AND k.expires_at > now();
     IF v_staff_id IS NULL THEN
-        PERFORM seating._raise_error('UNAUTHENTICATED', 'The bearer token is missing, unknown or revoked.');
+        PERFORM seating._raise_error('UNAUTHENTICATED', 'The bearer token is missing, unknown, expired or revoked.');
     END IF;
     RETURN v_staff_id;
 END;
 $function$;
-COMMENT ON FUNCTION api.authenticate_staff(text) IS 'Returns the staff id of a valid bearer token. Errors: UNAUTHENTICATED (missing, unknown or revoked token).';
-GRANT EXECUTE ON FUNCTION api.authenticate_staff(text) TO seating_app;
+COMMENT ON FUNCTION api.authenticate_staff(bytea) IS 'Returns the staff id of a valid bearer token, given the SHA-256 of the token (sha256(convert_to(token, ''UTF8'')) in psql).
+Errors: UNAUTHENTICATED (missing, unknown, expired or revoked token).';
+GRANT EXECUTE ON FUNCTION api.authenticate_staff(bytea) TO seating_app;
 
 CREATE OR REPLACE FUNCTION api.cancel_session(p_staff_id uuid, p_session_id uuid)
  RETURNS api.session_state
@@ -917,7 +922,7 @@ $function$;
 COMMENT ON FUNCTION api.get_session_counts() IS 'Active sessions by state: PROPOSED, HELD (a live hold) and HELD_PAST_EXPIRY (expired, not yet tidied by the sweeper; reads already report them EXPIRED). Closed sessions are not counted (their number grows with history).';
 GRANT EXECUTE ON FUNCTION api.get_session_counts() TO seating_app;
 
-CREATE OR REPLACE FUNCTION api.issue_staff_token(p_staff_id uuid)
+CREATE OR REPLACE FUNCTION api.issue_staff_token(p_staff_id uuid, p_ttl interval DEFAULT '30 days'::interval)
  RETURNS text
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -929,18 +934,22 @@ BEGIN
     IF p_staff_id IS NULL THEN
         PERFORM seating._raise_error('INVALID_INPUT', 'A staff id is required.', jsonb_build_object('field', 'staffId'));
     END IF;
+    IF p_ttl IS NULL OR p_ttl <= interval '0' OR p_ttl > interval '10 years' THEN
+        PERFORM seating._raise_error('INVALID_INPUT', 'A token lives more than zero and at most ten years.',
+            jsonb_build_object('field', 'ttl', 'given', p_ttl::text));
+    END IF;
     IF NOT EXISTS (SELECT FROM seating.staff AS st WHERE st.id = p_staff_id) THEN
         PERFORM seating._raise_error('STAFF_NOT_FOUND', format('Staff member %s does not exist.', p_staff_id),
             jsonb_build_object('staffId', p_staff_id));
     END IF;
     v_token := 'sat_' || replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', '');
-    INSERT INTO seating.staff_tokens (staff_id, token_hash)
-    VALUES (p_staff_id, sha256(convert_to(v_token, 'UTF8')));
+    INSERT INTO seating.staff_tokens (staff_id, token_hash, expires_at)
+    VALUES (p_staff_id, sha256(convert_to(v_token, 'UTF8')), now() + p_ttl);
     RETURN v_token;
 END;
 $function$;
-COMMENT ON FUNCTION api.issue_staff_token(uuid) IS 'Issues a bearer token for a staff member and returns it (shown once; only its hash is stored). Not granted to the app role: operators issue tokens.
-Errors: INVALID_INPUT, STAFF_NOT_FOUND.';
+COMMENT ON FUNCTION api.issue_staff_token(uuid,interval) IS 'Issues a bearer token for a staff member, valid for p_ttl (default 30 days), and returns it (shown once; only its SHA-256 is stored). Not granted to the app role: operators issue tokens.
+Errors: INVALID_INPUT (no staff id, a ttl not in (0, 10 years]), STAFF_NOT_FOUND.';
 
 CREATE OR REPLACE FUNCTION api.legacy_confirm(p_staff_id uuid, p_hold_id uuid, p_context_version text DEFAULT NULL::text)
  RETURNS TABLE(hold_id uuid, booking_id uuid, table_ids uuid[], assigned_by uuid, assigned_at timestamp with time zone, context_version text)
@@ -1110,7 +1119,7 @@ BEGIN
     SELECT count(*) INTO sessions FROM gone;
 
     WITH gone AS (
-        DELETE FROM seating.staff_tokens AS k WHERE k.revoked_at < v_cutoff
+        DELETE FROM seating.staff_tokens AS k WHERE k.revoked_at < v_cutoff OR k.expires_at < v_cutoff
         RETURNING 1)
     SELECT count(*) INTO staff_tokens FROM gone;
     RETURN NEXT;
@@ -1129,7 +1138,7 @@ DECLARE
     v_count integer;
 BEGIN
     UPDATE seating.staff_tokens AS k SET revoked_at = now()
-     WHERE k.staff_id = p_staff_id AND k.revoked_at IS NULL;
+     WHERE k.staff_id = p_staff_id AND k.revoked_at IS NULL AND k.expires_at > now();
     GET DIAGNOSTICS v_count = ROW_COUNT;
     RETURN v_count;
 END;

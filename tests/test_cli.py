@@ -11,6 +11,7 @@ from pathlib import Path
 
 import psutil
 
+from app.db import token_hash
 from tests.support import expire_hold
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +39,7 @@ def test_demo_loads_once_and_prints_working_tokens(db_url, conn):
     assert conn.execute("SELECT count(DISTINCT role) FROM seating.restaurant_memberships").fetchone()[0] == 4
     assert conn.execute("SELECT count(*) FROM seating.bookings WHERE status = 'confirmed'").fetchone()[0] >= 2
     token = next(line.split()[-1] for line in second.stdout.splitlines() if "Hana Host" in line)
-    staff = conn.execute("SELECT api.authenticate_staff(%s)", (token,)).fetchone()[0]
+    staff = conn.execute("SELECT api.authenticate_staff(%s)", (token_hash(token),)).fetchone()[0]
     assert conn.execute("SELECT display_name FROM seating.staff WHERE id = %s", (staff,)).fetchone()[0] == "Hana Host"
 
 
@@ -47,7 +48,7 @@ def test_token_issue_and_sweep(db_url, conn):
     issued = run(db_url, "token", "issue", "--email", "HUGO@trattoria.example")
     assert issued.returncode == 0, issued.stderr
     token = issued.stdout.strip().splitlines()[-1]
-    assert conn.execute("SELECT api.authenticate_staff(%s) IS NOT NULL", (token,)).fetchone()[0]
+    assert conn.execute("SELECT api.authenticate_staff(%s) IS NOT NULL", (token_hash(token),)).fetchone()[0]
     unknown = run(db_url, "token", "issue", "--email", "nobody@example.com")
     assert unknown.returncode != 0 and "no staff member" in unknown.stderr
 

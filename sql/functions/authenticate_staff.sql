@@ -1,6 +1,8 @@
--- api.authenticate_staff: the staff member a bearer token belongs to. The app calls it inside
--- the same statement as the action, e.g. api.get_session(api.authenticate_staff($1), $2).
-CREATE OR REPLACE FUNCTION api.authenticate_staff(p_token text)
+-- api.authenticate_staff: the staff member a bearer token belongs to, from the token's SHA-256.
+-- The app hashes the token itself, so the token never reaches the server (nor its logs), and
+-- calls this inside the same statement as the action, e.g.
+-- api.get_session(api.authenticate_staff($1), $2).
+CREATE OR REPLACE FUNCTION api.authenticate_staff(p_token_hash bytea)
 RETURNS uuid
 LANGUAGE plpgsql
 STABLE
@@ -12,15 +14,16 @@ DECLARE
 BEGIN
     SELECT k.staff_id INTO v_staff_id
       FROM seating.staff_tokens AS k
-     WHERE k.token_hash = sha256(convert_to(coalesce(p_token, ''), 'UTF8')) AND k.revoked_at IS NULL;
+     WHERE k.token_hash = p_token_hash AND k.revoked_at IS NULL AND k.expires_at > now();
     IF v_staff_id IS NULL THEN
-        PERFORM seating._raise_error('UNAUTHENTICATED', 'The bearer token is missing, unknown or revoked.');
+        PERFORM seating._raise_error('UNAUTHENTICATED', 'The bearer token is missing, unknown, expired or revoked.');
     END IF;
     RETURN v_staff_id;
 END;
 $$;
 
-COMMENT ON FUNCTION api.authenticate_staff(text) IS
-'Returns the staff id of a valid bearer token. Errors: UNAUTHENTICATED (missing, unknown or revoked token).';
-REVOKE ALL ON FUNCTION api.authenticate_staff(text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION api.authenticate_staff(text) TO seating_app;
+COMMENT ON FUNCTION api.authenticate_staff(bytea) IS
+'Returns the staff id of a valid bearer token, given the SHA-256 of the token (sha256(convert_to(token, ''UTF8'')) in psql).
+Errors: UNAUTHENTICATED (missing, unknown, expired or revoked token).';
+REVOKE ALL ON FUNCTION api.authenticate_staff(bytea) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION api.authenticate_staff(bytea) TO seating_app;

@@ -31,7 +31,7 @@ BEGIN
     SELECT count(*) INTO sessions FROM gone;
 
     WITH gone AS (
-        DELETE FROM seating.staff_tokens AS k WHERE k.revoked_at < v_cutoff
+        DELETE FROM seating.staff_tokens AS k WHERE k.revoked_at < v_cutoff OR k.expires_at < v_cutoff
         RETURNING 1)
     SELECT count(*) INTO staff_tokens FROM gone;
     RETURN NEXT;

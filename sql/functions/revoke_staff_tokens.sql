@@ -1,4 +1,5 @@
--- api.revoke_staff_tokens: revoke every live token of a staff member (lost device, left the job).
+-- api.revoke_staff_tokens: revoke every live (unrevoked, unexpired) token of a staff member
+-- (lost device, left the job).
 CREATE OR REPLACE FUNCTION api.revoke_staff_tokens(p_staff_id uuid)
 RETURNS integer
 LANGUAGE plpgsql
@@ -10,7 +11,7 @@ DECLARE
     v_count integer;
 BEGIN
     UPDATE seating.staff_tokens AS k SET revoked_at = now()
-     WHERE k.staff_id = p_staff_id AND k.revoked_at IS NULL;
+     WHERE k.staff_id = p_staff_id AND k.revoked_at IS NULL AND k.expires_at > now();
     GET DIAGNOSTICS v_count = ROW_COUNT;
     RETURN v_count;
 END;

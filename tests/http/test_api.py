@@ -213,16 +213,16 @@ def test_nothing_is_lost_on_bad_input(client, conn, floor, tokens):
 
 def test_unreachable_database_503(settings, floor, tokens):
     app = create_app(replace(settings, database_url="postgresql://nobody@127.0.0.1:1/none?connect_timeout=1",
-                             pool_timeout_seconds=0.5))
+                             request_deadline_ms=500))
     with TestClient(app) as client:
         assert_error(client.get("/health"), 503, "UNAVAILABLE")
         assert_error(hold(client, tokens["Hana Host"], floor.booking(), floor.ids("T1")), 503, "UNAVAILABLE")
 
 
 def test_overloaded_database_503(settings, db_url, floor, tokens):
-    """A statement that cannot finish in time (a booking locked elsewhere) is retried once, then 503."""
+    """A statement that waits too long for a lock (a booking locked elsewhere) is 503, at once."""
     booking = floor.booking()
-    app = create_app(replace(settings, statement_timeout_ms=200))
+    app = create_app(replace(settings, lock_timeout_ms=200))
     with psycopg.connect(db_url) as blocker, TestClient(app) as client:
         blocker.execute("SELECT 1 FROM seating.bookings WHERE id = %s FOR UPDATE", (booking,))
         assert_error(hold(client, tokens["Hana Host"], booking, floor.ids("T1")), 503, "UNAVAILABLE")

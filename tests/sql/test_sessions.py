@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from app.db import token_hash
 from tests.support import (
     Floor,
     call,
@@ -382,12 +383,12 @@ def test_tokens_authenticate_until_revoked(conn, floor):
     host = floor.staff["Hana Host"]
     token = call(conn, "issue_staff_token", host)["issue_staff_token"]
     assert token.startswith("sat_") and len(token) > 40
-    assert call(conn, "authenticate_staff", token)["authenticate_staff"] == host
+    assert call(conn, "authenticate_staff", token_hash(token))["authenticate_staff"] == host
     assert conn.execute("SELECT count(*) FROM seating.staff_tokens WHERE token_hash = convert_to(%s, 'UTF8')",
                         (token,)).fetchone()[0] == 0  # only the hash is stored
     assert call(conn, "revoke_staff_tokens", host)["revoke_staff_tokens"] == 1
     with raises_code("UNAUTHENTICATED"):
-        call(conn, "authenticate_staff", token)
+        call(conn, "authenticate_staff", token_hash(token))
     with raises_code("UNAUTHENTICATED"):
         call(conn, "authenticate_staff", None)
     with raises_code("STAFF_NOT_FOUND"):
