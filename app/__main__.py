@@ -1,4 +1,4 @@
-"""Operator commands: python -m app {migrate,serve,demo,token,sweep,dev}."""
+"""Operator commands: python -m app {migrate,serve,demo,token,sweep,dev,flag,psql,schema}."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 
 from app import db, listener, migrations, pgserver
-from app.settings import SQL_DIR, Settings
+from app.settings import PROJECT_ROOT, SQL_DIR, Settings
 
 DEMO_BOOKING = "d0000000-0000-4000-8000-000000000302"  # Alan Turing, party of 4, in sql/demo.sql
 DEMO_TABLE = "d0000000-0000-4000-8000-000000000104"  # table 4, seats 4
@@ -40,6 +40,13 @@ def _tool_database_url(settings: Settings) -> str:
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
     applied = migrations.migrate(_database_url(settings))
     print(f"migrations applied: {', '.join(applied) or 'none pending'}; functions re-applied")
+
+
+def cmd_schema(args: argparse.Namespace, settings: Settings) -> None:
+    """Regenerate sql/schema.sql from a scratch database: on DATABASE_URL's server, else on a
+    throwaway embedded one."""
+    path = migrations.write_schema_snapshot(settings.database_url or pgserver.start_throwaway())
+    print(f"wrote {path.relative_to(PROJECT_ROOT)}")
 
 
 def cmd_sweep(args: argparse.Namespace, settings: Settings) -> None:
@@ -184,6 +191,8 @@ def parser() -> argparse.ArgumentParser:
     dev = commands.add_parser("dev", help="make run: PostgreSQL, migrate, demo, serve")
     _serve_options(dev, access_log=True)
     dev.set_defaults(run=cmd_dev)
+    schema = commands.add_parser("schema", help="make schema: write sql/schema.sql from a freshly migrated database")
+    schema.set_defaults(run=cmd_schema)
     commands.add_parser("sweep", help="expire held sessions past their expiry (api.expire_sessions)").set_defaults(run=cmd_sweep)
     token = commands.add_parser("token", help="manage staff bearer tokens").add_subparsers(dest="action", required=True)
     issue = token.add_parser("issue", help="issue a bearer token for a staff member")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -16,6 +16,7 @@ from uuid import UUID
 import msgspec
 import psycopg
 from psycopg import sql
+from psycopg.conninfo import make_conninfo
 from psycopg.rows import dict_row
 from psycopg.types.json import set_json_loads
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
@@ -73,6 +74,141 @@ def issue_token_by_email(conn: psycopg.Connection, email: str, ttl_days: int) ->
         (ttl_days, email),
     ).fetchone()
     return (row[0], row[1]) if row else None
+
+
+# --- the schema snapshot (sql/schema.sql, `make schema`) -------------------------------------
+
+# Grants of an object with ACL `acl` (NULL: the default for its kind `k`), owner `owner`, named
+# `target`, as GRANT statements; the owner's own privileges are left out (its name varies).
+_GRANTS = """
+SELECT string_agg(g.statement, E'\n' ORDER BY g.statement) FROM (
+  SELECT format('GRANT %s ON {target} TO %s;',
+                string_agg(x.privilege_type, ', ' ORDER BY x.privilege_type),
+                CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(x.grantee)) END) AS statement
+    FROM aclexplode(coalesce({acl}, acldefault({k}, {owner}))) AS x
+   WHERE x.grantee <> {owner}
+   GROUP BY x.grantee) AS g"""
+
+_SCHEMA_GRANTS = _GRANTS.format(
+    target="SCHEMA ' || quote_ident(s.nspname) || '", acl="n.nspacl", k="'n'", owner="n.nspowner"
+)
+_TABLE_GRANTS = _GRANTS.format(
+    target="TABLE ' || c.oid::regclass::text || '", acl="c.relacl", k="'r'", owner="c.relowner"
+)
+_FUNCTION_GRANTS = _GRANTS.format(
+    target="FUNCTION ' || p.oid::regprocedure::text || '", acl="p.proacl", k="'f'", owner="p.proowner"
+)
+
+# One row per object, (sort key, its statements), in a form that is the same on every PostgreSQL
+# version the project runs on (15 and up): catalogue deparsers, never pg_dump's text. Sent without
+# parameters, so psycopg leaves its % signs alone.
+_SNAPSHOT_SQL = f"""
+WITH schemas AS (SELECT oid, nspname FROM pg_namespace WHERE nspname IN ('api', 'seating')),
+extension AS (
+  SELECT '0 ' || e.extname, format('CREATE EXTENSION %I WITH SCHEMA %I;', e.extname, n.nspname)
+    FROM pg_extension AS e JOIN pg_namespace AS n ON n.oid = e.extnamespace
+   WHERE e.extname <> 'plpgsql' AND e.extname <> 'plpgsql_check'),
+schema AS (
+  SELECT '1 ' || s.nspname, concat_ws(E'\n', format('CREATE SCHEMA %I;', s.nspname),
+         'COMMENT ON SCHEMA ' || quote_ident(s.nspname) || ' IS '
+           || quote_literal(obj_description(s.oid, 'pg_namespace')) || ';',
+         ({_SCHEMA_GRANTS}))
+    FROM schemas AS s JOIN pg_namespace AS n ON n.oid = s.oid),
+default_privileges AS (
+  SELECT '2 ' || s.nspname || d.defaclobjtype::text,
+         format('-- default privileges in schema %I on objects of kind %L: %s', s.nspname, d.defaclobjtype,
+                (SELECT coalesce(string_agg(CASE WHEN x.grantee = 0 THEN 'PUBLIC'
+                                                 WHEN x.grantee = d.defaclrole THEN 'owner'
+                                                 ELSE quote_ident(pg_get_userbyid(x.grantee)) END
+                                            || ' ' || x.privilege_type, ', ' ORDER BY 1), 'none')
+                   FROM aclexplode(d.defaclacl) AS x))
+    FROM pg_default_acl AS d JOIN schemas AS s ON s.oid = d.defaclnamespace),
+type AS (
+  SELECT '3 ' || t.oid::regtype::text, concat_ws(E'\n',
+         format(E'CREATE TYPE %s AS (\n%s\n);', t.oid::regtype,
+                (SELECT string_agg(format('    %I %s', a.attname, format_type(a.atttypid, a.atttypmod)), E',\n'
+                                   ORDER BY a.attnum)
+                   FROM pg_attribute AS a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped)),
+         'COMMENT ON TYPE ' || t.oid::regtype::text || ' IS '
+           || quote_literal(obj_description(t.oid, 'pg_type')) || ';')
+    FROM pg_type AS t JOIN schemas AS s ON s.oid = t.typnamespace JOIN pg_class AS c ON c.oid = t.typrelid
+   WHERE t.typtype = 'c' AND c.relkind = 'c'),
+other_type AS (
+  SELECT '3 ' || t.oid::regtype::text,
+         CASE WHEN t.typtype = 'e' THEN format('CREATE TYPE %s AS ENUM (%s);', t.oid::regtype,
+                (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
+                   FROM pg_enum AS e WHERE e.enumtypid = t.oid))
+              ELSE format('-- type %s of kind %L', t.oid::regtype, t.typtype) END
+    FROM pg_type AS t JOIN schemas AS s ON s.oid = t.typnamespace
+   WHERE t.typtype IN ('e', 'd', 'r', 'm')),
+relation AS (
+  SELECT '4 ' || c.oid::regclass::text, concat_ws(E'\n',
+         CASE WHEN c.relkind IN ('r', 'p') THEN format(E'CREATE TABLE %s (\n%s\n);', c.oid::regclass,
+           (SELECT string_agg(format('    %I %s', a.attname, format_type(a.atttypid, a.atttypmod))
+                              || CASE a.attidentity WHEN 'a' THEN ' GENERATED ALWAYS AS IDENTITY'
+                                                    WHEN 'd' THEN ' GENERATED BY DEFAULT AS IDENTITY' ELSE '' END
+                              || CASE WHEN a.attgenerated = 's'
+                                      THEN ' GENERATED ALWAYS AS (' || pg_get_expr(d.adbin, d.adrelid) || ') STORED'
+                                      WHEN d.adbin IS NOT NULL THEN ' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid)
+                                      ELSE '' END
+                              || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END, E',\n' ORDER BY a.attnum)
+              FROM pg_attribute AS a LEFT JOIN pg_attrdef AS d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+             WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped))
+              WHEN c.relkind IN ('v', 'm') THEN format(E'CREATE VIEW %s AS\n%s', c.oid::regclass, pg_get_viewdef(c.oid))
+              ELSE format('-- relation %s of kind %L', c.oid::regclass, c.relkind) END,
+         CASE WHEN c.relrowsecurity THEN format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY;', c.oid::regclass) END,
+         (SELECT string_agg(format('ALTER TABLE %s ADD CONSTRAINT %I %s;', c.oid::regclass, k.conname,
+                                   pg_get_constraintdef(k.oid)), E'\n' ORDER BY k.conname)
+            FROM pg_constraint AS k WHERE k.conrelid = c.oid AND k.contype <> 'n'),
+         (SELECT string_agg(pg_get_indexdef(i.indexrelid) || ';', E'\n' ORDER BY i.indexrelid::regclass::text)
+            FROM pg_index AS i WHERE i.indrelid = c.oid
+             AND NOT EXISTS (SELECT FROM pg_constraint AS k WHERE k.conindid = i.indexrelid AND k.conrelid = c.oid)),
+         (SELECT string_agg(pg_get_triggerdef(t.oid) || ';', E'\n' ORDER BY t.tgname)
+            FROM pg_trigger AS t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal),
+         'COMMENT ON TABLE ' || c.oid::regclass::text || ' IS '
+           || quote_literal(obj_description(c.oid, 'pg_class')) || ';',
+         (SELECT string_agg(format('COMMENT ON COLUMN %s.%I IS %L;', c.oid::regclass, a.attname,
+                                   col_description(c.oid, a.attnum)), E'\n' ORDER BY a.attnum)
+            FROM pg_attribute AS a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+             AND col_description(c.oid, a.attnum) IS NOT NULL),
+         ({_TABLE_GRANTS}))
+    FROM pg_class AS c JOIN schemas AS s ON s.oid = c.relnamespace
+   WHERE c.relkind NOT IN ('i', 'I', 'c', 't') AND NOT (c.relkind = 'S' AND EXISTS (
+         SELECT FROM pg_depend AS dep WHERE dep.objid = c.oid AND dep.deptype IN ('a', 'i')))),
+function AS (
+  SELECT '5 ' || p.oid::regprocedure::text, concat_ws(E'\n',
+         rtrim(pg_get_functiondef(p.oid), E'\n') || ';',
+         'COMMENT ON FUNCTION ' || p.oid::regprocedure::text || ' IS '
+           || quote_literal(obj_description(p.oid, 'pg_proc')) || ';',
+         ({_FUNCTION_GRANTS}))
+    FROM pg_proc AS p JOIN schemas AS s ON s.oid = p.pronamespace)
+SELECT * FROM extension UNION ALL SELECT * FROM schema UNION ALL SELECT * FROM default_privileges
+ UNION ALL SELECT * FROM type UNION ALL SELECT * FROM other_type UNION ALL SELECT * FROM relation
+ UNION ALL SELECT * FROM function
+ ORDER BY 1
+"""
+
+
+def schema_snapshot(conn: psycopg.Connection) -> str:
+    """The effective schema of the connected database as SQL-like text, one object after another
+    in a fixed order: tables with their columns, constraints, indexes, triggers, comments and
+    grants, then types and every function's definition (pg_get_functiondef). Only api and
+    seating (and the extensions), never data, never the owner's name."""
+    rows = conn.execute(_SNAPSHOT_SQL).fetchall()
+    return "\n\n".join(statements for _, statements in rows) + "\n"
+
+
+@contextmanager
+def scratch_database(server_url: str, name: str) -> Iterator[str]:
+    """A new empty database on the server of server_url (its owner's connection), dropped on
+    exit; yields its URL."""
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            yield make_conninfo(server_url, dbname=name)
+        finally:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 # --- the HTTP app: one statement per request, token resolved inside it -----------------------
