@@ -31,8 +31,10 @@ def _tool_database_url(settings: Settings) -> str:
     if not settings.database_url:
         url = pgserver.running_dev_url()
         if url:
-            print(f"(DATABASE_URL is unset: using the embedded PostgreSQL of make run in {pgserver.DEV_DATA_DIR.name}/)",
-                  file=sys.stderr)
+            print(
+                f"(DATABASE_URL is unset: using the embedded PostgreSQL of make run in {pgserver.DEV_DATA_DIR.name}/)",
+                file=sys.stderr,
+            )
             return url
     return _database_url(settings)
 
@@ -71,8 +73,12 @@ def cmd_flag_set(args: argparse.Namespace, settings: Settings) -> None:
             db.set_feature_flag(conn, args.flag, enabled, args.restaurant, args.staff)
         except psycopg.Error as error:
             sys.exit(f"{error.diag.message_primary or error}")
-    scope = " ".join(filter(None, [args.restaurant and f"restaurant {args.restaurant}",
-                                   args.staff and f"staff {args.staff}"])) or "global default"
+    scope = (
+        " ".join(
+            filter(None, [args.restaurant and f"restaurant {args.restaurant}", args.staff and f"staff {args.staff}"])
+        )
+        or "global default"
+    )
     print(f"{args.flag}: {args.value} ({scope})")
 
 
@@ -101,8 +107,10 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
         tokens = db.issue_demo_tokens(conn, settings.token_ttl_days)
     print("demo restaurant loaded" if loaded else "demo restaurant already there (reused)")
     base = f"http://{args.host}:{args.port}"
-    print(f"\nBearer tokens for the demo staff (new ones each run, valid {settings.token_ttl_days} days),"
-          " and a sign-in link to the staff page:")
+    print(
+        f"\nBearer tokens for the demo staff (new ones each run, valid {settings.token_ttl_days} days),"
+        " and a sign-in link to the staff page:"
+    )
     for name, role, token in tokens:
         print(f"  {name:<14} {role:<8} {token}")
         print(f"  {'':<14} {'':<8} {base}/staff#token={token}")
@@ -126,9 +134,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     # and the metrics of all workers meet in one directory (app/metrics.py).
     os.environ["REQUEST_LOG"] = "on" if args.access_log else "off"
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_directory()
-    config = uvicorn.Config("app.http:create_app", factory=True, host=args.host, port=args.port,
-                            workers=args.workers, log_level="info", access_log=False,
-                            timeout_graceful_shutdown=10)
+    config = uvicorn.Config(
+        "app.http:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="info",
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )
     if args.workers <= 1:
         uvicorn.Server(config).run()
         return
@@ -173,9 +188,12 @@ def _serve_options(command: argparse.ArgumentParser, workers: int = 1, access_lo
     command.add_argument("--port", type=int, default=8000)
     command.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", workers)))
     # Off unless asked for (make run asks): a line per request is costly under load.
-    command.add_argument("--access-log", action=argparse.BooleanOptionalAction,
-                         default=access_log or os.environ.get("REQUEST_LOG", "off").lower() in ("on", "true", "1", "yes"),
-                         help="one JSON line per request on stderr (REQUEST_LOG=on)")
+    command.add_argument(
+        "--access-log",
+        action=argparse.BooleanOptionalAction,
+        default=access_log or os.environ.get("REQUEST_LOG", "off").lower() in ("on", "true", "1", "yes"),
+        help="one JSON line per request on stderr (REQUEST_LOG=on)",
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -193,13 +211,16 @@ def parser() -> argparse.ArgumentParser:
     dev.set_defaults(run=cmd_dev)
     schema = commands.add_parser("schema", help="make schema: write sql/schema.sql from a freshly migrated database")
     schema.set_defaults(run=cmd_schema)
-    commands.add_parser("sweep", help="expire held sessions past their expiry (api.expire_sessions)").set_defaults(run=cmd_sweep)
+    commands.add_parser("sweep", help="expire held sessions past their expiry (api.expire_sessions)").set_defaults(
+        run=cmd_sweep
+    )
     token = commands.add_parser("token", help="manage staff bearer tokens").add_subparsers(dest="action", required=True)
     issue = token.add_parser("issue", help="issue a bearer token for a staff member")
     issue.add_argument("--email", required=True)
     issue.set_defaults(run=cmd_token_issue)
     flag = commands.add_parser("flag", help="feature flags (e.g. use-new-manual-assignment-flow)").add_subparsers(
-        dest="action", required=True)
+        dest="action", required=True
+    )
     flag_set = flag.add_parser("set", help="turn a flag on or off: globally, or for a restaurant and/or a staff member")
     flag_set.add_argument("flag")
     flag_set.add_argument("value", choices=["on", "off", "inherit"], help="inherit clears the override")

@@ -40,10 +40,12 @@ def apply_function_files(conn: psycopg.Connection, paths: list[Path]) -> None:
         triggers = conn.execute(
             "SELECT format('DROP TRIGGER %I ON %s', t.tgname, t.tgrelid::regclass) FROM pg_trigger AS t"
             "  JOIN pg_class AS c ON c.oid = t.tgrelid"
-            " WHERE c.relnamespace = 'seating'::regnamespace AND NOT t.tgisinternal").fetchall()
+            " WHERE c.relnamespace = 'seating'::regnamespace AND NOT t.tgisinternal"
+        ).fetchall()
         functions = conn.execute(
             "SELECT format('DROP FUNCTION %s', p.oid::regprocedure) FROM pg_proc AS p"
-            " WHERE p.pronamespace IN ('api'::regnamespace, 'seating'::regnamespace)").fetchall()
+            " WHERE p.pronamespace IN ('api'::regnamespace, 'seating'::regnamespace)"
+        ).fetchall()
         for (statement,) in triggers + functions:
             conn.execute(statement)
         for path in paths:
@@ -262,8 +264,10 @@ def create_pool(settings: Settings) -> Pool:
     async def configure(conn: psycopg.AsyncConnection) -> None:
         set_json_loads(msgspec.json.decode, conn)  # faster than json for the checks, most of a response
         await conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(APP_ROLE)))
-        await conn.execute("SELECT set_config('lock_timeout', %s, false), set_config('statement_timeout', %s, false)",
-                           (str(settings.lock_timeout_ms), str(settings.request_deadline_ms)))
+        await conn.execute(
+            "SELECT set_config('lock_timeout', %s, false), set_config('statement_timeout', %s, false)",
+            (str(settings.lock_timeout_ms), str(settings.request_deadline_ms)),
+        )
 
     return Pool(
         settings.database_url,
@@ -302,8 +306,9 @@ async def _all(pool: Pool, query: str, params: tuple, caller: bytes = b"") -> li
                         async with asyncio.timeout_at(deadline):
                             return await (await conn.execute(query, params)).fetchall()
                 except PoolTimeout:
-                    raise errors.unavailable("No database connection became free within the request's deadline.",
-                                             "deadline") from None
+                    raise errors.unavailable(
+                        "No database connection became free within the request's deadline.", "deadline"
+                    ) from None
                 except psycopg.Error as error:
                     mapped = errors.from_database(error)
                     if mapped is None:
@@ -316,41 +321,61 @@ async def _all(pool: Pool, query: str, params: tuple, caller: bytes = b"") -> li
     raise AssertionError("unreachable")
 
 
-async def create_session_hold(pool, token_hash: bytes, booking_id: UUID, table_ids: list[UUID],
-                              require_adjacency: bool | None) -> dict:
-    return await _one(pool, "SELECT * FROM api.create_session_hold(api.authenticate_staff(%s), %s, %s::uuid[], %s)",
-                      (token_hash, booking_id, table_ids, require_adjacency), token_hash)
+async def create_session_hold(
+    pool, token_hash: bytes, booking_id: UUID, table_ids: list[UUID], require_adjacency: bool | None
+) -> dict:
+    return await _one(
+        pool,
+        "SELECT * FROM api.create_session_hold(api.authenticate_staff(%s), %s, %s::uuid[], %s)",
+        (token_hash, booking_id, table_ids, require_adjacency),
+        token_hash,
+    )
 
 
 async def confirm_session(pool, token_hash: bytes, session_id: UUID) -> dict:
-    return await _one(pool, "SELECT * FROM api.confirm_session(api.authenticate_staff(%s), %s)",
-                      (token_hash, session_id), token_hash)
+    return await _one(
+        pool, "SELECT * FROM api.confirm_session(api.authenticate_staff(%s), %s)", (token_hash, session_id), token_hash
+    )
 
 
 async def cancel_session(pool, token_hash: bytes, session_id: UUID) -> dict:
-    return await _one(pool, "SELECT * FROM api.cancel_session(api.authenticate_staff(%s), %s)",
-                      (token_hash, session_id), token_hash)
+    return await _one(
+        pool, "SELECT * FROM api.cancel_session(api.authenticate_staff(%s), %s)", (token_hash, session_id), token_hash
+    )
 
 
 async def get_session(pool, token_hash: bytes, session_id: UUID) -> dict:
-    return await _one(pool, "SELECT * FROM api.get_session(api.authenticate_staff(%s), %s)", (token_hash, session_id),
-                      token_hash)
+    return await _one(
+        pool, "SELECT * FROM api.get_session(api.authenticate_staff(%s), %s)", (token_hash, session_id), token_hash
+    )
 
 
 async def get_assignment_context(pool, token_hash: bytes, booking_id: UUID) -> dict:
-    return await _one(pool, "SELECT * FROM api.get_assignment_context(api.authenticate_staff(%s), %s)",
-                      (token_hash, booking_id), token_hash)
+    return await _one(
+        pool,
+        "SELECT * FROM api.get_assignment_context(api.authenticate_staff(%s), %s)",
+        (token_hash, booking_id),
+        token_hash,
+    )
 
 
 async def list_bookings(pool, token_hash: bytes, restaurant_id: UUID, day: date) -> list[dict]:
     """Every booking of the restaurant's local day, one dict each (possibly none)."""
-    return await _all(pool, "SELECT * FROM api.list_bookings(api.authenticate_staff(%s), %s, %s)",
-                      (token_hash, restaurant_id, day), token_hash)
+    return await _all(
+        pool,
+        "SELECT * FROM api.list_bookings(api.authenticate_staff(%s), %s, %s)",
+        (token_hash, restaurant_id, day),
+        token_hash,
+    )
 
 
 async def issue_event_ticket(pool, token_hash: bytes, restaurant_id: UUID) -> dict:
-    return await _one(pool, "SELECT * FROM api.issue_event_ticket(api.authenticate_staff(%s), %s)",
-                      (token_hash, restaurant_id), token_hash)
+    return await _one(
+        pool,
+        "SELECT * FROM api.issue_event_ticket(api.authenticate_staff(%s), %s)",
+        (token_hash, restaurant_id),
+        token_hash,
+    )
 
 
 async def redeem_event_ticket(pool, restaurant_id: UUID, ticket: str) -> UUID:
@@ -360,25 +385,38 @@ async def redeem_event_ticket(pool, restaurant_id: UUID, ticket: str) -> UUID:
 
 
 async def suggest_tables(pool, token_hash: bytes, booking_id: UUID, limit: int) -> list[dict]:
-    return await _all(pool, "SELECT * FROM api.suggest_tables(api.authenticate_staff(%s), %s, %s)",
-                      (token_hash, booking_id, limit), token_hash)
+    return await _all(
+        pool,
+        "SELECT * FROM api.suggest_tables(api.authenticate_staff(%s), %s, %s)",
+        (token_hash, booking_id, limit),
+        token_hash,
+    )
 
 
 async def auto_assign(pool, token_hash: bytes, booking_id: UUID) -> dict:
-    return await _one(pool, "SELECT * FROM api.auto_assign(api.authenticate_staff(%s), %s)",
-                      (token_hash, booking_id), token_hash)
+    return await _one(
+        pool, "SELECT * FROM api.auto_assign(api.authenticate_staff(%s), %s)", (token_hash, booking_id), token_hash
+    )
 
 
-async def auto_assign_pending(pool, token_hash: bytes, restaurant_id: UUID, start: datetime,
-                              end: datetime) -> list[dict]:
-    return await _all(pool, "SELECT * FROM api.auto_assign_pending(api.authenticate_staff(%s), %s, %s, %s)",
-                      (token_hash, restaurant_id, start, end), token_hash)
+async def auto_assign_pending(
+    pool, token_hash: bytes, restaurant_id: UUID, start: datetime, end: datetime
+) -> list[dict]:
+    return await _all(
+        pool,
+        "SELECT * FROM api.auto_assign_pending(api.authenticate_staff(%s), %s, %s, %s)",
+        (token_hash, restaurant_id, start, end),
+        token_hash,
+    )
 
 
 async def health(pool) -> dict:
     """Reachable, and migrated: the api functions exist."""
-    return await _one(pool, "SELECT to_regprocedure('api.create_session_hold(uuid, uuid, uuid[], boolean)')"
-                      " IS NOT NULL AS migrated", ())
+    return await _one(
+        pool,
+        "SELECT to_regprocedure('api.create_session_hold(uuid, uuid, uuid[], boolean)') IS NOT NULL AS migrated",
+        (),
+    )
 
 
 # --- the demo restaurant ----------------------------------------------------------------------
@@ -390,8 +428,9 @@ def load_demo(conn: psycopg.Connection, script: Path) -> bool:
     """Load the demo restaurant unless it is there; True when this call loaded it."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtext('seating.demo'))")
-        if conn.execute("SELECT EXISTS (SELECT FROM seating.restaurants WHERE id = %s)",
-                        (DEMO_RESTAURANT_ID,)).fetchone()[0]:
+        if conn.execute(
+            "SELECT EXISTS (SELECT FROM seating.restaurants WHERE id = %s)", (DEMO_RESTAURANT_ID,)
+        ).fetchone()[0]:
             return False
         conn.execute(script.read_text())
         return True
@@ -408,7 +447,6 @@ def issue_demo_tokens(conn: psycopg.Connection, ttl_days: int) -> list[tuple[str
     ).fetchall()
 
 
-
 # --- operations and the migration path (DESIGN §13) -------------------------------------------
 
 
@@ -417,28 +455,59 @@ async def get_me(pool, token_hash: bytes) -> dict:
 
 
 async def get_legacy_context(pool, token_hash: bytes, booking_id: UUID) -> dict:
-    return await _one(pool, "SELECT * FROM api.get_legacy_context(api.authenticate_staff(%s), %s)", (token_hash, booking_id), token_hash)
+    return await _one(
+        pool,
+        "SELECT * FROM api.get_legacy_context(api.authenticate_staff(%s), %s)",
+        (token_hash, booking_id),
+        token_hash,
+    )
 
 
-async def legacy_validate(pool, token_hash: bytes, booking_id: UUID, table_ids: list[UUID], context_version: str,
-                          require_adjacency: bool | None) -> dict:
-    return await _one(pool, "SELECT * FROM api.legacy_validate(api.authenticate_staff(%s), %s, %s::uuid[], %s, %s)",
-                      (token_hash, booking_id, table_ids, context_version, require_adjacency), token_hash)
+async def legacy_validate(
+    pool,
+    token_hash: bytes,
+    booking_id: UUID,
+    table_ids: list[UUID],
+    context_version: str,
+    require_adjacency: bool | None,
+) -> dict:
+    return await _one(
+        pool,
+        "SELECT * FROM api.legacy_validate(api.authenticate_staff(%s), %s, %s::uuid[], %s, %s)",
+        (token_hash, booking_id, table_ids, context_version, require_adjacency),
+        token_hash,
+    )
 
 
-async def legacy_hold(pool, token_hash: bytes, booking_id: UUID, table_ids: list[UUID], context_version: str,
-                      require_adjacency: bool | None) -> dict:
-    return await _one(pool, "SELECT * FROM api.legacy_hold(api.authenticate_staff(%s), %s, %s::uuid[], %s, %s)",
-                      (token_hash, booking_id, table_ids, context_version, require_adjacency), token_hash)
+async def legacy_hold(
+    pool,
+    token_hash: bytes,
+    booking_id: UUID,
+    table_ids: list[UUID],
+    context_version: str,
+    require_adjacency: bool | None,
+) -> dict:
+    return await _one(
+        pool,
+        "SELECT * FROM api.legacy_hold(api.authenticate_staff(%s), %s, %s::uuid[], %s, %s)",
+        (token_hash, booking_id, table_ids, context_version, require_adjacency),
+        token_hash,
+    )
 
 
 async def legacy_confirm(pool, token_hash: bytes, hold_id: UUID, context_version: str | None) -> dict:
-    return await _one(pool, "SELECT * FROM api.legacy_confirm(api.authenticate_staff(%s), %s, %s)",
-                      (token_hash, hold_id, context_version), token_hash)
+    return await _one(
+        pool,
+        "SELECT * FROM api.legacy_confirm(api.authenticate_staff(%s), %s, %s)",
+        (token_hash, hold_id, context_version),
+        token_hash,
+    )
 
 
 async def legacy_release_hold(pool, token_hash: bytes, hold_id: UUID) -> dict:
-    return await _one(pool, "SELECT * FROM api.legacy_release_hold(api.authenticate_staff(%s), %s)", (token_hash, hold_id), token_hash)
+    return await _one(
+        pool, "SELECT * FROM api.legacy_release_hold(api.authenticate_staff(%s), %s)", (token_hash, hold_id), token_hash
+    )
 
 
 async def staff_id(pool, token_hash: bytes) -> UUID:
@@ -460,21 +529,26 @@ async def session_counts(pool) -> dict[str, int] | None:
 async def run_sweeper(pool, interval_seconds: float, retention_days: int | None) -> dict:
     """One sweeper tick (api.run_sweeper): whether it ran, sessions expired, rows purged."""
     async with pool.connection() as conn:
-        return await (await conn.execute("SELECT * FROM api.run_sweeper(%s, %s)",
-                                         (max(1, round(interval_seconds)), retention_days))).fetchone()
+        return await (
+            await conn.execute(
+                "SELECT * FROM api.run_sweeper(%s, %s)", (max(1, round(interval_seconds)), retention_days)
+            )
+        ).fetchone()
 
 
-def set_feature_flag(conn: psycopg.Connection, flag: str, enabled: bool | None,
-                     restaurant_id: str | None, staff: str | None) -> None:
+def set_feature_flag(
+    conn: psycopg.Connection, flag: str, enabled: bool | None, restaurant_id: str | None, staff: str | None
+) -> None:
     """Set (or, enabled None, clear) a flag; staff is a staff id or an email."""
-    conn.execute("SELECT api.set_feature_flag(%s, %s, %s, %s)",
-                 (flag, enabled, restaurant_id, _staff_id(conn, staff)))
+    conn.execute("SELECT api.set_feature_flag(%s, %s, %s, %s)", (flag, enabled, restaurant_id, _staff_id(conn, staff)))
 
 
 def get_feature_flags(conn: psycopg.Connection, restaurant_id: str | None, staff: str | None) -> list[tuple]:
     """(flag, enabled, decided_by, overrides) rows as a staff member (id or email) in a restaurant sees them."""
-    return conn.execute("SELECT flag, enabled, decided_by, overrides FROM api.get_feature_flags(%s, %s)",
-                        (_staff_id(conn, staff), restaurant_id)).fetchall()
+    return conn.execute(
+        "SELECT flag, enabled, decided_by, overrides FROM api.get_feature_flags(%s, %s)",
+        (_staff_id(conn, staff), restaurant_id),
+    ).fetchall()
 
 
 def _staff_id(conn: psycopg.Connection, staff: str | None) -> str | None:

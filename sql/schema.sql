@@ -69,6 +69,9 @@ CREATE INDEX allocations_booking_idx ON seating.allocations USING btree (restaur
 CREATE INDEX allocations_hold_idx ON seating.allocations USING btree (restaurant_id, hold_id) WHERE (hold_id IS NOT NULL);
 CREATE INDEX allocations_table_holds_idx ON seating.allocations USING btree (table_id) WHERE (kind = 'hold'::text);
 CREATE INDEX allocations_table_time_idx ON seating.allocations USING btree (table_id, upper(during));
+CREATE TRIGGER allocations_notify_delete AFTER DELETE ON seating.allocations REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('ledger');
+CREATE TRIGGER allocations_notify_insert AFTER INSERT ON seating.allocations REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('ledger');
+CREATE TRIGGER allocations_notify_update AFTER UPDATE ON seating.allocations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('ledger');
 CREATE TRIGGER allocations_purge_expired_holds BEFORE INSERT OR UPDATE OF table_id, during ON seating.allocations FOR EACH ROW EXECUTE FUNCTION seating._purge_expired_holds();
 
 CREATE TABLE seating.booking_status_history (
@@ -125,8 +128,25 @@ ALTER TABLE seating.bookings ADD CONSTRAINT bookings_restaurant_id_fkey FOREIGN 
 ALTER TABLE seating.bookings ADD CONSTRAINT bookings_status_known CHECK ((status = ANY (ARRAY['pending'::text, 'pending_allocation'::text, 'confirmed'::text, 'checked_in'::text, 'completed'::text, 'cancelled'::text, 'no_show'::text])));
 ALTER TABLE seating.bookings ADD CONSTRAINT bookings_times_finite CHECK ((isfinite(start_at) AND isfinite(end_at)));
 CREATE INDEX bookings_id_idx ON seating.bookings USING btree (id);
+CREATE INDEX bookings_restaurant_start_idx ON seating.bookings USING btree (restaurant_id, start_at);
 CREATE TRIGGER bookings_ledger_follows_window BEFORE UPDATE OF start_at, end_at ON seating.bookings FOR EACH ROW WHEN (((old.start_at IS DISTINCT FROM new.start_at) OR (old.end_at IS DISTINCT FROM new.end_at))) EXECUTE FUNCTION seating._follow_booking_window();
+CREATE TRIGGER bookings_notify_delete AFTER DELETE ON seating.bookings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('booking');
+CREATE TRIGGER bookings_notify_insert AFTER INSERT ON seating.bookings REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('booking');
+CREATE TRIGGER bookings_notify_update AFTER UPDATE ON seating.bookings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('booking');
 CREATE TRIGGER bookings_release_tables_when_closed AFTER UPDATE OF status ON seating.bookings FOR EACH ROW WHEN ((seating._booking_is_closed(new.status) AND (NOT seating._booking_is_closed(old.status)))) EXECUTE FUNCTION seating._release_closed_booking();
+
+CREATE TABLE seating.event_tickets (
+    restaurant_id uuid NOT NULL,
+    ticket_hash bytea NOT NULL,
+    staff_id uuid NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE seating.event_tickets ADD CONSTRAINT event_tickets_expires_after_creation CHECK ((expires_at > created_at));
+ALTER TABLE seating.event_tickets ADD CONSTRAINT event_tickets_pkey PRIMARY KEY (restaurant_id, ticket_hash);
+ALTER TABLE seating.event_tickets ADD CONSTRAINT event_tickets_restaurant_id_fkey FOREIGN KEY (restaurant_id) REFERENCES seating.restaurants(id) ON DELETE CASCADE;
+ALTER TABLE seating.event_tickets ADD CONSTRAINT event_tickets_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES seating.staff(id) ON DELETE CASCADE;
+CREATE INDEX event_tickets_expires_at_idx ON seating.event_tickets USING btree (restaurant_id, expires_at);
 
 CREATE TABLE seating.feature_flag_overrides (
     flag text NOT NULL,
@@ -179,6 +199,9 @@ ALTER TABLE seating.manual_assignment_sessions ADD CONSTRAINT manual_assignment_
 CREATE INDEX manual_assignment_sessions_held_expiry_idx ON seating.manual_assignment_sessions USING btree (hold_expires_at) WHERE (status = 'HELD'::text);
 CREATE INDEX manual_assignment_sessions_id_idx ON seating.manual_assignment_sessions USING btree (id);
 CREATE UNIQUE INDEX manual_assignment_sessions_one_active ON seating.manual_assignment_sessions USING btree (restaurant_id, booking_id, created_by) WHERE (status = ANY (ARRAY['PROPOSED'::text, 'HELD'::text]));
+CREATE TRIGGER manual_assignment_sessions_notify_delete AFTER DELETE ON seating.manual_assignment_sessions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('session');
+CREATE TRIGGER manual_assignment_sessions_notify_insert AFTER INSERT ON seating.manual_assignment_sessions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('session');
+CREATE TRIGGER manual_assignment_sessions_notify_update AFTER UPDATE ON seating.manual_assignment_sessions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('session');
 
 CREATE TABLE seating.restaurant_memberships (
     staff_id uuid NOT NULL,
@@ -200,17 +223,20 @@ CREATE TABLE seating.restaurants (
     turnover_buffer_minutes integer DEFAULT 5 NOT NULL,
     slack_budget integer DEFAULT 4,
     adjacency_mode text DEFAULT 'connected'::text NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    max_tables_per_booking integer DEFAULT 3 NOT NULL
 );
 ALTER TABLE seating.restaurants ADD CONSTRAINT restaurants_adjacency_mode_known CHECK ((adjacency_mode = ANY (ARRAY['connected'::text, 'pairwise'::text, 'hub'::text])));
 ALTER TABLE seating.restaurants ADD CONSTRAINT restaurants_hold_ttl_range CHECK (((hold_ttl_seconds >= 30) AND (hold_ttl_seconds <= 600)));
 ALTER TABLE seating.restaurants ADD CONSTRAINT restaurants_max_hold_covers_ttl CHECK ((max_hold_seconds >= hold_ttl_seconds));
+ALTER TABLE seating.restaurants ADD CONSTRAINT restaurants_max_tables_per_booking_range CHECK (((max_tables_per_booking >= 1) AND (max_tables_per_booking <= 6)));
 ALTER TABLE seating.restaurants ADD CONSTRAINT restaurants_name_present CHECK ((btrim(name) <> ''::text));
 ALTER TABLE seating.restaurants ADD CONSTRAINT restaurants_pkey PRIMARY KEY (id);
 ALTER TABLE seating.restaurants ADD CONSTRAINT restaurants_slack_budget_nonnegative CHECK ((slack_budget >= 0));
 ALTER TABLE seating.restaurants ADD CONSTRAINT restaurants_timezone_valid CHECK ((('2000-01-01 00:00:00'::timestamp without time zone AT TIME ZONE timezone) IS NOT NULL));
 ALTER TABLE seating.restaurants ADD CONSTRAINT restaurants_turnover_buffer_nonnegative CHECK ((turnover_buffer_minutes >= 0));
 CREATE TRIGGER restaurants_ledger_follows_turnover_buffer AFTER UPDATE OF turnover_buffer_minutes ON seating.restaurants FOR EACH ROW WHEN ((old.turnover_buffer_minutes IS DISTINCT FROM new.turnover_buffer_minutes)) EXECUTE FUNCTION seating._follow_turnover_buffer();
+COMMENT ON COLUMN seating.restaurants.max_tables_per_booking IS 'Automatic assignment joins at most this many tables for one booking (1 to 6; default 3).';
 
 CREATE TABLE seating.session_events (
     id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
@@ -309,6 +335,9 @@ ALTER TABLE seating.table_inventory ADD CONSTRAINT table_inventory_table_number_
 ALTER TABLE seating.table_inventory ADD CONSTRAINT table_inventory_table_number_present CHECK ((btrim(table_number) <> ''::text));
 ALTER TABLE seating.table_inventory ADD CONSTRAINT table_inventory_zone_fkey FOREIGN KEY (restaurant_id, zone_id) REFERENCES seating.zones(restaurant_id, id) ON DELETE CASCADE;
 CREATE TRIGGER table_inventory_guard_delete BEFORE DELETE ON seating.table_inventory FOR EACH ROW EXECUTE FUNCTION seating._guard_table_delete();
+CREATE TRIGGER table_inventory_notify_delete AFTER DELETE ON seating.table_inventory REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('table');
+CREATE TRIGGER table_inventory_notify_insert AFTER INSERT ON seating.table_inventory REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('table');
+CREATE TRIGGER table_inventory_notify_update AFTER UPDATE ON seating.table_inventory REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('table');
 
 CREATE TABLE seating.zones (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -341,6 +370,225 @@ $function$;
 COMMENT ON FUNCTION api.authenticate_staff(bytea) IS 'Returns the staff id of a valid bearer token, given the SHA-256 of the token (sha256(convert_to(token, ''UTF8'')) in psql).
 Errors: UNAUTHENTICATED (missing, unknown, expired or revoked token).';
 GRANT EXECUTE ON FUNCTION api.authenticate_staff(bytea) TO seating_app;
+
+CREATE OR REPLACE FUNCTION api.auto_assign(p_staff_id uuid, p_booking_id uuid, p_require_adjacency boolean DEFAULT NULL::boolean)
+ RETURNS api.session_state
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+DECLARE
+    v_booking seating.bookings;
+    v_restaurant seating.restaurants;
+    v_session_id uuid;
+    v_selections jsonb;
+    v_state api.session_state;
+    v_why jsonb;
+BEGIN
+    IF p_staff_id IS NULL OR p_booking_id IS NULL THEN
+        PERFORM seating._raise_error('INVALID_INPUT', 'A staff id and a booking id are required.',
+            jsonb_build_object('fields', jsonb_build_array('staffId', 'bookingId')));
+    END IF;
+    v_booking := seating._find_booking(p_booking_id, true);
+    PERFORM seating._require_permission(p_staff_id, v_booking.restaurant_id, 'auto_assign');
+    SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = v_booking.restaurant_id;
+    SELECT s.id INTO v_session_id
+      FROM seating.manual_assignment_sessions AS s
+     WHERE s.restaurant_id = v_booking.restaurant_id AND s.booking_id = v_booking.id
+       AND s.created_by = p_staff_id AND s.status IN ('PROPOSED', 'HELD');
+
+    SELECT jsonb_agg(to_jsonb(s.table_ids) ORDER BY s.rank) INTO v_selections
+      FROM seating._suggestions(v_booking, v_restaurant, p_require_adjacency, v_session_id, 20) AS s;
+    IF v_selections IS NOT NULL THEN
+        PERFORM seating._lock_tables(v_booking.restaurant_id,
+            ARRAY(SELECT DISTINCT x.value::uuid FROM jsonb_array_elements(v_selections) AS e (value)
+                   CROSS JOIN LATERAL jsonb_array_elements_text(e.value) AS x (value)));
+        v_state := seating._assign_first_passing(p_staff_id, v_booking, v_restaurant, p_require_adjacency, v_selections);
+    END IF;
+    IF v_state.id IS NULL THEN
+        v_why := seating._no_fit(v_booking, v_restaurant, p_require_adjacency, v_session_id);
+        PERFORM seating._raise_error('NO_FIT', v_why ->> 'message', v_why || jsonb_build_object('bookingId', v_booking.id));
+    END IF;
+    RETURN v_state;
+END;
+$function$;
+COMMENT ON FUNCTION api.auto_assign(uuid,uuid,boolean) IS 'Assigns a booking its best suggestion (api.suggest_tables) through a session: hold then confirm, in one transaction, as the caller; audit reasons say auto-assigned.
+A candidate taken meanwhile is skipped for the next one. Returns the session, CONFIRMED. A booking that has tables is moved when a better selection passes (its own tables never block it).
+Errors: INVALID_INPUT, BOOKING_NOT_FOUND, FORBIDDEN (owner, manager, host may), NO_FIT (details.reason: booking_closed, no_capacity, slack, taken with takenTables, rejected).';
+GRANT EXECUTE ON FUNCTION api.auto_assign(uuid,uuid,boolean) TO seating_app;
+
+CREATE OR REPLACE FUNCTION api.auto_assign_pending(p_staff_id uuid, p_restaurant_id uuid, p_from timestamp with time zone, p_to timestamp with time zone)
+ RETURNS TABLE(booking_id uuid, outcome text, table_ids uuid[], reason text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+ SET client_min_messages TO 'warning'
+AS $function$
+#variable_conflict use_column
+DECLARE
+    v_restaurant seating.restaurants;
+    v_booking seating.bookings;
+    v_row record;
+    v_pick integer;
+    v_move record;
+    v_changed boolean;
+    v_selections jsonb;
+    v_state api.session_state;
+    v_why jsonb;
+BEGIN
+    IF p_staff_id IS NULL OR p_restaurant_id IS NULL OR p_from IS NULL OR p_to IS NULL THEN
+        PERFORM seating._raise_error('INVALID_INPUT', 'A staff id, a restaurant id, from and to are required.',
+            jsonb_build_object('fields', jsonb_build_array('staffId', 'restaurantId', 'from', 'to')));
+    END IF;
+    IF NOT (isfinite(p_from) AND isfinite(p_to) AND p_from < p_to AND p_to - p_from <= interval '31 days') THEN
+        PERFORM seating._raise_error('INVALID_INPUT', 'from must be before to, both finite, at most 31 days apart.',
+            jsonb_build_object('fields', jsonb_build_array('from', 'to'), 'from', p_from, 'to', p_to));
+    END IF;
+    PERFORM seating._require_permission(p_staff_id, p_restaurant_id, 'auto_assign');
+    SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = p_restaurant_id;
+
+    PERFORM 1 FROM (SELECT b.id FROM seating.bookings AS b
+                     WHERE b.restaurant_id = p_restaurant_id AND b.start_at >= p_from AND b.start_at < p_to
+                       AND b.status NOT IN ('completed', 'cancelled', 'no_show')
+                     ORDER BY b.id FOR NO KEY UPDATE) AS locked;
+    PERFORM seating._lock_tables(p_restaurant_id,
+        ARRAY(SELECT t.id FROM seating.table_inventory AS t WHERE t.restaurant_id = p_restaurant_id));
+
+    DROP TABLE IF EXISTS pg_temp.auto_batch, pg_temp.auto_candidates, pg_temp.auto_usage;
+    CREATE TEMPORARY TABLE pg_temp.auto_batch (
+        booking_id uuid PRIMARY KEY, party integer, start_at timestamptz, during tstzrange, own_session uuid,
+        held_by text, options integer, done boolean NOT NULL DEFAULT false, planned integer,
+        outcome text, table_ids uuid[], reason text) ON COMMIT DROP;
+    CREATE TEMPORARY TABLE pg_temp.auto_candidates (
+        booking_id uuid, cand integer, table_ids uuid[], numbers text[], empty integer, n integer,
+        PRIMARY KEY (booking_id, cand)) ON COMMIT DROP;
+
+    -- Read after the locks: what the bookings look like now.
+    INSERT INTO pg_temp.auto_batch (booking_id, party, start_at, during, own_session, held_by)
+    SELECT b.id, b.party_size, b.start_at,
+           seating._booking_window(b.start_at, b.end_at, v_restaurant.turnover_buffer_minutes),
+           (SELECT s.id FROM seating.manual_assignment_sessions AS s
+             WHERE s.restaurant_id = b.restaurant_id AND s.booking_id = b.id
+               AND s.created_by = p_staff_id AND s.status IN ('PROPOSED', 'HELD')),
+           (SELECT format('%s is holding tables for this booking until %s.', st.display_name,
+                          to_char(s.hold_expires_at AT TIME ZONE v_restaurant.timezone, 'HH24:MI'))
+              FROM seating.manual_assignment_sessions AS s JOIN seating.staff AS st ON st.id = s.created_by
+             WHERE s.restaurant_id = b.restaurant_id AND s.booking_id = b.id AND s.created_by <> p_staff_id
+               AND s.status IN ('PROPOSED', 'HELD') AND s.status = 'HELD' AND s.hold_expires_at > now()
+             ORDER BY s.hold_expires_at DESC LIMIT 1)
+      FROM seating.bookings AS b
+     WHERE b.restaurant_id = p_restaurant_id AND b.start_at >= p_from AND b.start_at < p_to
+       AND b.status NOT IN ('completed', 'cancelled', 'no_show')
+       AND NOT EXISTS (SELECT FROM seating.allocations AS a
+                        WHERE a.restaurant_id = b.restaurant_id AND a.booking_id = b.id AND a.kind = 'assignment');
+
+    -- 1. candidates
+    INSERT INTO pg_temp.auto_candidates (booking_id, cand, table_ids, numbers, empty, n)
+    SELECT w.booking_id,
+           row_number() OVER (PARTITION BY w.booking_id ORDER BY g.total_capacity, g.table_count, g.table_numbers),
+           g.table_ids, g.table_numbers, g.total_capacity - w.party, g.table_count
+      FROM pg_temp.auto_batch AS w
+      JOIN seating.bookings AS b ON b.restaurant_id = p_restaurant_id AND b.id = w.booking_id
+     CROSS JOIN LATERAL seating._candidate_groups(b, v_restaurant, NULL, w.own_session) AS g
+     WHERE w.held_by IS NULL;
+    UPDATE pg_temp.auto_batch AS w
+       SET options = (SELECT count(*) FROM pg_temp.auto_candidates AS c WHERE c.booking_id = w.booking_id);
+    CREATE TEMPORARY TABLE pg_temp.auto_usage ON COMMIT DROP AS
+    SELECT DISTINCT c.booking_id, x.table_id FROM pg_temp.auto_candidates AS c CROSS JOIN LATERAL unnest(c.table_ids) AS x (table_id);
+    CREATE INDEX ON pg_temp.auto_usage (table_id);
+    ANALYZE pg_temp.auto_batch, pg_temp.auto_candidates, pg_temp.auto_usage;
+
+    -- 2. greedy, hardest first
+    FOR v_row IN SELECT w.* FROM pg_temp.auto_batch AS w WHERE w.held_by IS NULL
+                  ORDER BY upper(w.during), w.party, w.options, w.booking_id
+    LOOP
+        UPDATE pg_temp.auto_batch AS w SET done = true WHERE w.booking_id = v_row.booking_id;
+        SELECT c.cand INTO v_pick
+          FROM pg_temp.auto_candidates AS c
+         WHERE c.booking_id = v_row.booking_id
+           AND NOT EXISTS (SELECT FROM pg_temp.auto_batch AS p
+                             JOIN pg_temp.auto_candidates AS pc ON pc.booking_id = p.booking_id AND pc.cand = p.planned
+                            WHERE p.during && v_row.during AND pc.table_ids && c.table_ids)
+         ORDER BY c.n, c.empty,
+                  -- the tables free longest before this booking: keep the ones free sooner for others
+                  (SELECT max(lower(p.during)) FROM pg_temp.auto_batch AS p
+                     JOIN pg_temp.auto_candidates AS pc ON pc.booking_id = p.booking_id AND pc.cand = p.planned
+                    WHERE pc.table_ids && c.table_ids AND upper(p.during) <= lower(v_row.during)) DESC NULLS LAST,
+                  (SELECT count(DISTINCT u.booking_id) FROM pg_temp.auto_usage AS u
+                     JOIN pg_temp.auto_batch AS o ON o.booking_id = u.booking_id
+                    WHERE u.table_id = ANY (c.table_ids) AND NOT o.done AND o.during && v_row.during),
+                  c.numbers
+         LIMIT 1;
+        UPDATE pg_temp.auto_batch AS w SET planned = v_pick WHERE w.booking_id = v_row.booking_id;
+    END LOOP;
+
+    -- 3. repair: seat a left-out booking directly, or by moving the one planned booking in its way
+    LOOP
+        v_changed := false;
+        FOR v_row IN SELECT w.* FROM pg_temp.auto_batch AS w WHERE w.held_by IS NULL AND w.planned IS NULL AND w.options > 0
+                      ORDER BY w.options, w.party DESC, w.start_at, w.booking_id
+        LOOP
+            SELECT c.cand AS cand, v.booking_id AS moved, c2.cand AS moved_to INTO v_move
+              FROM pg_temp.auto_candidates AS c
+             CROSS JOIN LATERAL (SELECT array_agg(p.booking_id) AS ids FROM pg_temp.auto_batch AS p
+                                   JOIN pg_temp.auto_candidates AS pc ON pc.booking_id = p.booking_id AND pc.cand = p.planned
+                                  WHERE p.during && v_row.during AND pc.table_ids && c.table_ids) AS k
+              LEFT JOIN pg_temp.auto_batch AS v ON v.booking_id = k.ids[1]
+              LEFT JOIN pg_temp.auto_candidates AS c2
+                ON c2.booking_id = v.booking_id AND c2.cand <> v.planned
+               AND NOT (c2.table_ids && c.table_ids AND v.during && v_row.during)
+               AND NOT EXISTS (SELECT FROM pg_temp.auto_batch AS p
+                                 JOIN pg_temp.auto_candidates AS pc ON pc.booking_id = p.booking_id AND pc.cand = p.planned
+                                WHERE p.booking_id <> v.booking_id AND p.during && v.during AND pc.table_ids && c2.table_ids)
+             WHERE c.booking_id = v_row.booking_id
+               AND (k.ids IS NULL OR (cardinality(k.ids) = 1 AND c2.cand IS NOT NULL))
+             ORDER BY k.ids IS NOT NULL, c.empty, c.n, c2.empty, c2.n, c.numbers, c2.numbers
+             LIMIT 1;
+            CONTINUE WHEN v_move.cand IS NULL;
+            UPDATE pg_temp.auto_batch AS w SET planned = v_move.moved_to WHERE w.booking_id = v_move.moved;
+            UPDATE pg_temp.auto_batch AS w SET planned = v_move.cand WHERE w.booking_id = v_row.booking_id;
+            v_changed := true;
+        END LOOP;
+        EXIT WHEN NOT v_changed;
+    END LOOP;
+
+    -- 4. writes, each judged by the engine
+    FOR v_row IN SELECT w.* FROM pg_temp.auto_batch AS w ORDER BY w.planned IS NULL, w.start_at, w.booking_id
+    LOOP
+        IF v_row.held_by IS NOT NULL THEN
+            UPDATE pg_temp.auto_batch AS w SET outcome = 'no_fit', reason = v_row.held_by WHERE w.booking_id = v_row.booking_id;
+            CONTINUE;
+        END IF;
+        SELECT b.* INTO v_booking FROM seating.bookings AS b WHERE b.restaurant_id = p_restaurant_id AND b.id = v_row.booking_id;
+        SELECT jsonb_agg(to_jsonb(c.table_ids) ORDER BY c.cand = v_row.planned IS NOT TRUE, c.empty, c.n, c.numbers)
+          INTO v_selections
+          FROM pg_temp.auto_candidates AS c WHERE c.booking_id = v_row.booking_id;
+        v_state := NULL;
+        IF v_selections IS NOT NULL THEN
+            v_state := seating._assign_first_passing(p_staff_id, v_booking, v_restaurant, NULL, v_selections);
+        END IF;
+        IF v_state.id IS NOT NULL THEN
+            UPDATE pg_temp.auto_batch AS w
+               SET outcome = 'assigned', table_ids = seating._table_ids(v_state.proposed_tables),
+                   reason = (SELECT format('Seated at %s: %s seats for a party of %s.',
+                                           string_agg(t.table_number, ' + ' ORDER BY t.table_number), sum(t.capacity), v_booking.party_size)
+                               FROM seating.table_inventory AS t
+                              WHERE t.restaurant_id = p_restaurant_id AND t.id = ANY (seating._table_ids(v_state.proposed_tables)))
+             WHERE w.booking_id = v_row.booking_id;
+        ELSE
+            v_why := seating._no_fit(v_booking, v_restaurant, NULL, v_row.own_session);
+            UPDATE pg_temp.auto_batch AS w SET outcome = 'no_fit', reason = v_why ->> 'message' WHERE w.booking_id = v_row.booking_id;
+        END IF;
+    END LOOP;
+
+    RETURN QUERY SELECT w.booking_id, w.outcome, w.table_ids, w.reason FROM pg_temp.auto_batch AS w ORDER BY w.start_at, w.booking_id;
+END;
+$function$;
+COMMENT ON FUNCTION api.auto_assign_pending(uuid,uuid,timestamp with time zone,timestamp with time zone) IS 'Seats every open booking without tables that starts in [p_from, p_to) (at most 31 days), in one transaction, each through a session (hold then confirm, audit reasons auto-assigned).
+Plans the evening first (hardest bookings first, look-ahead for scarce tables, then repair moves) to seat as many bookings as it can; every write is judged by the constraint engine.
+A booking another staff member is holding tables for is left to them (outcome no_fit, reason says who). One row per booking by start time: outcome assigned (table_ids) or no_fit (reason says why).
+Running it again changes nothing. Errors: INVALID_INPUT, FORBIDDEN (owner, manager, host may).';
+GRANT EXECUTE ON FUNCTION api.auto_assign_pending(uuid,uuid,timestamp with time zone,timestamp with time zone) TO seating_app;
 
 CREATE OR REPLACE FUNCTION api.cancel_session(p_staff_id uuid, p_session_id uuid)
  RETURNS api.session_state
@@ -426,7 +674,7 @@ BEGIN
        AND greatest(upper(l.during), upper(w.during)) > now()  -- rows over before a buffer change keep theirs
        AND (l.kind = 'assignment'
             OR seating._hold_row_is_live(l.restaurant_id, l.hold_id));
-    -- A closed booking keeps no tables.
+    -- A closed booking keeps no tables and no hold.
     RETURN QUERY
     SELECT 'closed_booking_has_tables', b.restaurant_id, jsonb_build_object('bookingId', b.id, 'status', b.status)
       FROM seating.bookings AS b
@@ -434,9 +682,8 @@ BEGIN
        AND (EXISTS (SELECT FROM seating.allocations AS l WHERE l.restaurant_id = b.restaurant_id AND l.booking_id = b.id)
             OR EXISTS (SELECT FROM seating.booking_table_assignments AS a
                         WHERE a.restaurant_id = b.restaurant_id AND a.booking_id = b.id AND a.released_at IS NULL)
-            OR EXISTS (SELECT FROM seating.manual_assignment_sessions AS s
-                        WHERE s.restaurant_id = b.restaurant_id AND s.booking_id = b.id
-                          AND s.status IN ('PROPOSED', 'HELD')));
+            OR EXISTS (SELECT FROM seating.manual_assignment_sessions AS s  -- a proposal holds nothing
+                        WHERE s.restaurant_id = b.restaurant_id AND s.booking_id = b.id AND s.status = 'HELD'));
     -- A current assignment names an existing table.
     RETURN QUERY
     SELECT 'assignment_of_unknown_table', a.restaurant_id, jsonb_build_object('bookingId', a.booking_id, 'tableId', a.table_id)
@@ -861,7 +1108,7 @@ BEGIN
     END IF;
 
     SELECT coalesce(jsonb_agg(jsonb_build_object(
-               'restaurantId', r.id, 'restaurantName', r.name, 'role', m.role,
+               'restaurantId', r.id, 'restaurantName', r.name, 'timezone', r.timezone, 'role', m.role,
                'flags', (SELECT jsonb_object_agg(e.flag, e.enabled) FROM seating._feature_flags(v_staff.id, r.id) AS e))
              ORDER BY r.name, r.id), '[]'),
            CASE WHEN count(*) = 1 THEN min(r.id::text)::uuid END
@@ -878,7 +1125,7 @@ BEGIN
     RETURN NEXT;
 END;
 $function$;
-COMMENT ON FUNCTION api.get_me(uuid) IS 'The caller: id, display_name, memberships (restaurantId, restaurantName, role, flags per restaurant) and flags ({"use-new-manual-assignment-flow": true, ...}: the restaurant''s overrides apply when the caller belongs to exactly one restaurant).
+COMMENT ON FUNCTION api.get_me(uuid) IS 'The caller: id, display_name, memberships (restaurantId, restaurantName, timezone, role, flags per restaurant) and flags ({"use-new-manual-assignment-flow": true, ...}: the restaurant''s overrides apply when the caller belongs to exactly one restaurant).
 Errors: STAFF_NOT_FOUND.';
 GRANT EXECUTE ON FUNCTION api.get_me(uuid) TO seating_app;
 
@@ -921,6 +1168,31 @@ AS $function$
 $function$;
 COMMENT ON FUNCTION api.get_session_counts() IS 'Active sessions by state: PROPOSED, HELD (a live hold) and HELD_PAST_EXPIRY (expired, not yet tidied by the sweeper; reads already report them EXPIRED). Closed sessions are not counted (their number grows with history).';
 GRANT EXECUTE ON FUNCTION api.get_session_counts() TO seating_app;
+
+CREATE OR REPLACE FUNCTION api.issue_event_ticket(p_staff_id uuid, p_restaurant_id uuid)
+ RETURNS TABLE(ticket text, expires_at timestamp with time zone)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+BEGIN
+    IF p_staff_id IS NULL OR p_restaurant_id IS NULL THEN
+        PERFORM seating._raise_error('INVALID_INPUT', 'A staff id and a restaurant id are required.',
+            jsonb_build_object('fields', jsonb_build_array('staffId', 'restaurantId')));
+    END IF;
+    PERFORM seating._require_permission(p_staff_id, p_restaurant_id, 'read');
+    -- Tickets are redeemed within seconds: tidy the restaurant's expired ones as new ones come.
+    DELETE FROM seating.event_tickets AS k WHERE k.restaurant_id = p_restaurant_id AND k.expires_at <= now();
+    ticket := 'set_' || replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', '');
+    expires_at := now() + interval '30 seconds';
+    INSERT INTO seating.event_tickets (restaurant_id, ticket_hash, staff_id, expires_at)
+    VALUES (p_restaurant_id, sha256(convert_to(ticket, 'UTF8')), p_staff_id, expires_at);
+    RETURN NEXT;
+END;
+$function$;
+COMMENT ON FUNCTION api.issue_event_ticket(uuid,uuid) IS 'Issues a ticket for the restaurant''s event stream (GET /api/staff/restaurants/{id}/events?ticket=): single use, expires after 30 seconds, only its hash is stored. Any member may have one.
+Errors: INVALID_INPUT, FORBIDDEN (not a member, or no such restaurant).';
+GRANT EXECUTE ON FUNCTION api.issue_event_ticket(uuid,uuid) TO seating_app;
 
 CREATE OR REPLACE FUNCTION api.issue_staff_token(p_staff_id uuid, p_ttl interval DEFAULT '30 days'::interval)
  RETURNS text
@@ -1089,6 +1361,55 @@ COMMENT ON FUNCTION api.legacy_validate(uuid,uuid,uuid[],text,boolean) IS 'The l
 Errors: INVALID_INPUT, BOOKING_NOT_FOUND, FORBIDDEN, STALE_CONTEXT (details.contextVersion: the current one), UNKNOWN_TABLES.';
 GRANT EXECUTE ON FUNCTION api.legacy_validate(uuid,uuid,uuid[],text,boolean) TO seating_app;
 
+CREATE OR REPLACE FUNCTION api.list_bookings(p_staff_id uuid, p_restaurant_id uuid, p_date date)
+ RETURNS TABLE(id uuid, guest_name text, party_size integer, start_at timestamp with time zone, end_at timestamp with time zone, status text, table_ids uuid[], table_numbers text[], needs_tables boolean, assignment_issues jsonb)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+DECLARE
+    v_restaurant seating.restaurants;
+BEGIN
+    IF p_staff_id IS NULL OR p_restaurant_id IS NULL OR p_date IS NULL THEN
+        PERFORM seating._raise_error('INVALID_INPUT', 'A staff id, a restaurant id and a date are required.',
+            jsonb_build_object('fields', jsonb_build_array('staffId', 'restaurantId', 'date')));
+    END IF;
+    -- A date whose midnight is not a finite timestamp cannot be a restaurant's day.
+    IF NOT isfinite(p_date) OR p_date > date '9999-12-31' THEN
+        PERFORM seating._raise_error('INVALID_INPUT', 'The date must be a calendar day (YYYY-MM-DD).',
+            jsonb_build_object('field', 'date'));
+    END IF;
+    -- Not a member and no such restaurant read the same: an error never confirms another
+    -- restaurant's id.
+    PERFORM seating._require_permission(p_staff_id, p_restaurant_id, 'read');
+    SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = p_restaurant_id;
+
+    RETURN QUERY
+    SELECT b.id, b.guest_name, b.party_size, b.start_at, b.end_at, b.status,
+           coalesce(current_tables.ids, '{}'),
+           coalesce(current_tables.numbers, '{}'),
+           b.status NOT IN ('completed', 'cancelled', 'no_show') AND current_tables.ids IS NULL,
+           CASE WHEN current_tables.ids IS NULL THEN '[]'::jsonb ELSE seating._assignment_issues(b, v_restaurant) END
+      FROM seating.bookings AS b
+      LEFT JOIN LATERAL (
+            -- Natural table-number order: "2" before "10".
+            SELECT array_agg(t.id ORDER BY nullif(regexp_replace(t.table_number, '\D', '', 'g'), '')::numeric NULLS LAST, t.table_number) AS ids,
+                   array_agg(t.table_number ORDER BY nullif(regexp_replace(t.table_number, '\D', '', 'g'), '')::numeric NULLS LAST, t.table_number) AS numbers
+              FROM seating.booking_table_assignments AS a
+              JOIN seating.table_inventory AS t ON t.restaurant_id = a.restaurant_id AND t.id = a.table_id
+             WHERE a.restaurant_id = b.restaurant_id AND a.booking_id = b.id AND a.released_at IS NULL
+            HAVING count(*) > 0
+           ) AS current_tables ON true
+     WHERE b.restaurant_id = p_restaurant_id
+       AND b.start_at >= (p_date::timestamp AT TIME ZONE v_restaurant.timezone)
+       AND b.start_at < ((p_date + 1)::timestamp AT TIME ZONE v_restaurant.timezone)
+     ORDER BY b.start_at, b.guest_name, b.id;
+END;
+$function$;
+COMMENT ON FUNCTION api.list_bookings(uuid,uuid,date) IS 'The bookings that start on p_date in the restaurant''s time zone, by start time: one row each with its current tables (table_ids, table_numbers in natural order), needs_tables (open and without tables) and assignment_issues (the failing checks of its current tables, [] when none). Any member may read it.
+Errors: INVALID_INPUT, FORBIDDEN (not a member, or no such restaurant).';
+GRANT EXECUTE ON FUNCTION api.list_bookings(uuid,uuid,date) TO seating_app;
+
 CREATE OR REPLACE FUNCTION api.purge_history(p_retention_days integer)
  RETURNS TABLE(sessions bigint, session_events bigint, staff_tokens bigint)
  LANGUAGE plpgsql
@@ -1125,8 +1446,36 @@ BEGIN
     RETURN NEXT;
 END;
 $function$;
-COMMENT ON FUNCTION api.purge_history(integer) IS 'Deletes closed sessions (CONFIRMED, CANCELLED, EXPIRED) last changed more than p_retention_days ago, with their session events, and tokens revoked that long ago. Bookings, assignments and booking status history are kept.
+COMMENT ON FUNCTION api.purge_history(integer) IS 'Deletes closed sessions (CONFIRMED, CANCELLED, EXPIRED) last changed more than p_retention_days ago, with their session events, and tokens revoked or expired that long ago. Bookings, assignments and booking status history are kept.
 Returns how many rows of each it deleted. The app''s sweeper runs it hourly with RETENTION_DAYS. Errors: INVALID_INPUT (p_retention_days < 1).';
+
+CREATE OR REPLACE FUNCTION api.redeem_event_ticket(p_restaurant_id uuid, p_ticket_hash bytea)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+DECLARE
+    v_staff_id uuid;
+    v_live boolean;
+BEGIN
+    -- Deleting is what makes a ticket single use, also when two requests race with it.
+    DELETE FROM seating.event_tickets AS k
+     WHERE k.restaurant_id = p_restaurant_id
+       AND k.ticket_hash = p_ticket_hash
+    RETURNING k.staff_id, k.expires_at > now() INTO v_staff_id, v_live;
+    IF v_staff_id IS NULL OR NOT v_live THEN
+        PERFORM seating._raise_error('UNAUTHENTICATED',
+            'The event ticket is missing, unknown, used, expired or for another restaurant.');
+    END IF;
+    -- The membership may have ended since the ticket was issued.
+    PERFORM seating._require_permission(v_staff_id, p_restaurant_id, 'read');
+    RETURN v_staff_id;
+END;
+$function$;
+COMMENT ON FUNCTION api.redeem_event_ticket(uuid,bytea) IS 'Uses up a ticket from api.issue_event_ticket (given its SHA-256: sha256(convert_to(ticket, ''UTF8''))) for this restaurant and returns the staff id it was issued to.
+Errors: UNAUTHENTICATED (missing, unknown, used, expired, or issued for another restaurant), FORBIDDEN (no longer a member).';
+GRANT EXECUTE ON FUNCTION api.redeem_event_ticket(uuid,bytea) TO seating_app;
 
 CREATE OR REPLACE FUNCTION api.revoke_staff_tokens(p_staff_id uuid)
  RETURNS integer
@@ -1237,6 +1586,44 @@ COMMENT ON FUNCTION api.set_feature_flag(text,boolean,uuid,uuid) IS 'Sets a feat
 p_enabled null clears that override (the scope inherits again). For operators in psql or `python -m app flag set`; not granted to the app.
 Errors: INVALID_INPUT (unknown flag or restaurant, or clearing the global default), STAFF_NOT_FOUND.';
 
+CREATE OR REPLACE FUNCTION api.suggest_tables(p_staff_id uuid, p_booking_id uuid, p_limit integer DEFAULT 5, p_require_adjacency boolean DEFAULT NULL::boolean)
+ RETURNS TABLE(rank integer, table_ids uuid[], table_numbers text[], total_capacity integer, slack integer, score integer, reasons jsonb)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+DECLARE
+    v_booking seating.bookings;
+    v_restaurant seating.restaurants;
+    v_session_id uuid;
+BEGIN
+    IF p_staff_id IS NULL OR p_booking_id IS NULL THEN
+        PERFORM seating._raise_error('INVALID_INPUT', 'A staff id and a booking id are required.',
+            jsonb_build_object('fields', jsonb_build_array('staffId', 'bookingId')));
+    END IF;
+    IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 50 THEN
+        PERFORM seating._raise_error('INVALID_INPUT', 'limit must be between 1 and 50.',
+            jsonb_build_object('field', 'limit', 'min', 1, 'max', 50, 'given', p_limit));
+    END IF;
+    v_booking := seating._find_booking(p_booking_id);
+    PERFORM seating._require_permission(p_staff_id, v_booking.restaurant_id, 'read');
+    SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = v_booking.restaurant_id;
+    -- The caller's own hold is theirs to keep or swap, not a conflict.
+    SELECT s.id INTO v_session_id
+      FROM seating.manual_assignment_sessions AS s
+     WHERE s.restaurant_id = v_booking.restaurant_id AND s.booking_id = v_booking.id
+       AND s.created_by = p_staff_id AND s.status IN ('PROPOSED', 'HELD');
+
+    RETURN QUERY SELECT s.* FROM seating._suggestions(v_booking, v_restaurant, p_require_adjacency, v_session_id, p_limit) AS s;
+END;
+$function$;
+COMMENT ON FUNCTION api.suggest_tables(uuid,uuid,integer,boolean) IS 'Suggests tables for a booking: up to p_limit (1-50) selections the constraint engine passes now, best first (rank 1).
+Ranking: fewest empty seats, then fewest tables, then keep scarce tables (large ones, the ones larger waiting parties could use) free, then table numbers.
+score = 1000 * slack + 100 * (tables - 1) + scarcity; reasons explains it. The caller''s own hold does not count as a conflict.
+Groups: single tables and up to max_tables_per_booking tables of one zone, joined per the restaurant''s adjacency mode (p_require_adjacency false: any tables of one zone).
+No rows when nothing fits. Errors: INVALID_INPUT, BOOKING_NOT_FOUND, FORBIDDEN.';
+GRANT EXECUTE ON FUNCTION api.suggest_tables(uuid,uuid,integer,boolean) TO seating_app;
+
 CREATE OR REPLACE FUNCTION seating._active_session(p_restaurant_id uuid, p_booking_id uuid, p_staff_id uuid, p_lock boolean DEFAULT false)
  RETURNS seating.manual_assignment_sessions
  LANGUAGE plpgsql
@@ -1261,6 +1648,48 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION seating._active_session(uuid,uuid,uuid,boolean) IS 'The staff member''s PROPOSED or HELD session for the booking (locked when p_lock), or nulls. A HELD one may be past its expiry: callers decide.';
+
+CREATE OR REPLACE FUNCTION seating._assign_first_passing(p_staff_id uuid, p_booking seating.bookings, p_restaurant seating.restaurants, p_require_adjacency boolean, p_selections jsonb)
+ RETURNS api.session_state
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+DECLARE
+    v_session_id uuid;
+    v_selection jsonb;
+    v_ids uuid[];
+    v_state api.session_state;
+    v_event_mark bigint;
+    v_history_mark bigint;
+BEGIN
+    -- The caller's own active session: its hold is theirs, not a conflict.
+    SELECT s.id INTO v_session_id
+      FROM seating.manual_assignment_sessions AS s
+     WHERE s.restaurant_id = p_booking.restaurant_id AND s.booking_id = p_booking.id
+       AND s.created_by = p_staff_id AND s.status IN ('PROPOSED', 'HELD');
+
+    FOR v_selection IN SELECT e.value FROM jsonb_array_elements(p_selections) WITH ORDINALITY AS e (value, ord) ORDER BY e.ord
+    LOOP
+        v_ids := seating._table_ids(v_selection);
+        CONTINUE WHEN seating._evaluate(p_booking, p_restaurant, v_ids, p_require_adjacency, v_session_id)
+                      @> '[{"severity": "error"}]';
+        SELECT coalesce(max(e.id), 0) INTO v_event_mark FROM seating.session_events AS e WHERE e.restaurant_id = p_booking.restaurant_id;
+        SELECT coalesce(max(h.id), 0) INTO v_history_mark FROM seating.booking_status_history AS h WHERE h.restaurant_id = p_booking.restaurant_id;
+        v_state := api.create_session_hold(p_staff_id, p_booking.id, v_ids, p_require_adjacency);
+        -- Not HELD only when someone wrote the ledger without the table locks (the EXCLUDE
+        -- constraint had the last word): the next selection.
+        CONTINUE WHEN v_state.status <> 'HELD';
+        v_state := api.confirm_session(p_staff_id, v_state.id);
+        UPDATE seating.session_events AS e SET reason = 'auto-assigned: ' || e.reason
+         WHERE e.restaurant_id = p_booking.restaurant_id AND e.session_id = v_state.id AND e.id > v_event_mark;
+        UPDATE seating.booking_status_history AS h SET reason = 'auto-assigned: ' || h.reason
+         WHERE h.restaurant_id = p_booking.restaurant_id AND h.booking_id = p_booking.id AND h.id > v_history_mark;
+        RETURN v_state;
+    END LOOP;
+    RETURN NULL;
+END;
+$function$;
+COMMENT ON FUNCTION seating._assign_first_passing(uuid,seating.bookings,seating.restaurants,boolean,jsonb) IS 'Holds and confirms the first selection (JSON array of id arrays) the engine passes, through api.create_session_hold and api.confirm_session; audit reasons say auto-assigned. Null when none passes.';
 
 CREATE OR REPLACE FUNCTION seating._assignment_issues(p_booking seating.bookings, p_restaurant seating.restaurants)
  RETURNS jsonb
@@ -1376,6 +1805,78 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION seating._booking_window(timestamp with time zone,timestamp with time zone,integer) IS 'A booking''s window: [start_at, end_at + turnover buffer), half-open, so back-to-back bookings do not overlap.';
+
+CREATE OR REPLACE FUNCTION seating._candidate_groups(p_booking seating.bookings, p_restaurant seating.restaurants, p_require_adjacency boolean, p_session_id uuid, p_skip_blocked boolean DEFAULT true, p_within_slack boolean DEFAULT true)
+ RETURNS TABLE(table_ids uuid[], table_numbers text[], total_capacity integer, table_count integer)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+DECLARE
+    v_party integer := p_booking.party_size;
+    v_most integer := CASE WHEN p_within_slack AND p_restaurant.slack_budget IS NOT NULL
+                           THEN p_booking.party_size + p_restaurant.slack_budget END;
+    v_mode text := CASE WHEN coalesce(p_require_adjacency, true) THEN p_restaurant.adjacency_mode ELSE 'none' END;
+    v_blocked uuid[] := '{}';
+BEGIN
+    IF p_skip_blocked THEN
+        SELECT coalesce(array_agg(DISTINCT k.table_id), '{}') INTO v_blocked
+          FROM seating._blockers(p_booking.restaurant_id, p_booking.id,
+                   seating._booking_window(p_booking.start_at, p_booking.end_at, p_restaurant.turnover_buffer_minutes),
+                   ARRAY(SELECT t.id FROM seating.table_inventory AS t
+                          WHERE t.restaurant_id = p_booking.restaurant_id AND t.active),
+                   p_session_id) AS k;
+    END IF;
+
+    RETURN QUERY
+    WITH RECURSIVE usable AS (
+        SELECT t.id, t.table_number, t.capacity, t.zone_id, t.mobility = 'movable' AS movable
+          FROM seating.table_inventory AS t
+         WHERE t.restaurant_id = p_booking.restaurant_id AND t.active AND NOT t.id = ANY (v_blocked)
+    ), edge (a, b) AS (  -- both directions, between joinable tables of one zone
+        SELECT x.id, y.id FROM seating.table_adjacencies AS j
+          JOIN usable AS x ON x.id = j.table_a JOIN usable AS y ON y.id = j.table_b
+         WHERE j.restaurant_id = p_booking.restaurant_id AND x.zone_id = y.zone_id AND x.movable AND y.movable
+        UNION ALL
+        SELECT y.id, x.id FROM seating.table_adjacencies AS j
+          JOIN usable AS x ON x.id = j.table_a JOIN usable AS y ON y.id = j.table_b
+         WHERE j.restaurant_id = p_booking.restaurant_id AND x.zone_id = y.zone_id AND x.movable AND y.movable
+    ), grown (ids, total, zone_id, movable, first_id, last_id) AS (
+        -- first_id: the group's root (its smallest id, or in hub mode its hub); last_id: the
+        -- table added last. Each group is grown in one canonical order, so it is found once
+        -- (connected mode may find it along several orders: UNION keeps one, ids are sorted).
+        SELECT ARRAY[u.id], u.capacity, u.zone_id, u.movable, u.id, u.id
+          FROM usable AS u
+         WHERE v_most IS NULL OR u.capacity <= v_most  -- a larger table is over the budget alone
+        UNION
+        SELECT ARRAY(SELECT x FROM unnest(g.ids || n.id) AS x ORDER BY x), g.total + n.capacity, g.zone_id, true,
+               g.first_id, CASE WHEN v_mode = 'connected' THEN g.first_id ELSE n.id END
+          FROM grown AS g
+          JOIN usable AS n ON n.zone_id = g.zone_id AND n.movable AND NOT n.id = ANY (g.ids)
+         WHERE g.movable AND cardinality(g.ids) < p_restaurant.max_tables_per_booking
+           AND g.total < v_party
+           AND (v_most IS NULL OR g.total + n.capacity <= v_most)
+           AND CASE v_mode
+                 WHEN 'connected' THEN n.id > g.first_id
+                                   AND EXISTS (SELECT FROM edge AS e WHERE e.a = ANY (g.ids) AND e.b = n.id)
+                 WHEN 'pairwise' THEN n.id > g.last_id
+                                  AND NOT EXISTS (SELECT FROM unnest(g.ids) AS m (id)
+                                                   WHERE NOT EXISTS (SELECT FROM edge AS e WHERE e.a = m.id AND e.b = n.id))
+                 WHEN 'hub' THEN (cardinality(g.ids) = 1 OR n.id > g.last_id)
+                             AND EXISTS (SELECT FROM edge AS e WHERE e.a = g.first_id AND e.b = n.id)
+                 ELSE n.id > g.last_id  -- adjacency not required: any tables of one zone
+               END
+    )
+    SELECT DISTINCT g.ids,
+           ARRAY(SELECT u.table_number FROM unnest(g.ids) WITH ORDINALITY AS x (id, n)
+                   JOIN usable AS u ON u.id = x.id ORDER BY x.n),
+           g.total, cardinality(g.ids)
+      FROM grown AS g
+     WHERE g.total >= v_party AND (v_most IS NULL OR g.total <= v_most);
+END;
+$function$;
+COMMENT ON FUNCTION seating._candidate_groups(seating.bookings,seating.restaurants,boolean,uuid,boolean,boolean) IS 'Tables and joined groups (up to max_tables_per_booking, one zone, along adjacency edges per the restaurant''s mode) that could seat the booking; the engine has the final verdict.';
 
 CREATE OR REPLACE FUNCTION seating._close_session(p_session seating.manual_assignment_sessions, p_to_status text, p_actor uuid, p_reason text)
  RETURNS seating.manual_assignment_sessions
@@ -2154,6 +2655,132 @@ END;
 $function$;
 COMMENT ON FUNCTION seating._lock_tables(uuid,uuid[]) IS 'Locks the given tables of one restaurant FOR UPDATE in id order (the fixed lock order that prevents deadlocks).';
 
+CREATE OR REPLACE FUNCTION seating._no_fit(p_booking seating.bookings, p_restaurant seating.restaurants, p_require_adjacency boolean, p_session_id uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+DECLARE
+    v_base jsonb := jsonb_build_object('partySize', p_booking.party_size,
+        'maxTablesPerBooking', p_restaurant.max_tables_per_booking, 'slackBudget', p_restaurant.slack_budget);
+    v_fewest integer;
+    v_within uuid[];
+    v_free uuid[];
+    v_taken jsonb;
+    v_taken_words text;
+BEGIN
+    IF p_booking.status IN ('completed', 'cancelled', 'no_show') THEN
+        RETURN v_base || jsonb_build_object('reason', 'booking_closed',
+            'message', format('The booking is %s; only open bookings can be given tables.', p_booking.status));
+    END IF;
+
+    SELECT min(g.total_capacity) - p_booking.party_size INTO v_fewest
+      FROM seating._candidate_groups(p_booking, p_restaurant, p_require_adjacency, p_session_id, false, false) AS g;
+    IF v_fewest IS NULL THEN
+        RETURN v_base || jsonb_build_object('reason', 'no_capacity',
+            'largestTableCapacity', (SELECT max(t.capacity) FROM seating.table_inventory AS t
+                                      WHERE t.restaurant_id = p_booking.restaurant_id AND t.active),
+            'message', format('No table or group of up to %s joinable tables in one zone seats a party of %s.',
+                              p_restaurant.max_tables_per_booking, p_booking.party_size));
+    END IF;
+
+    SELECT array_agg(DISTINCT x.id) INTO v_within
+      FROM seating._candidate_groups(p_booking, p_restaurant, p_require_adjacency, p_session_id, false, true) AS g
+     CROSS JOIN LATERAL unnest(g.table_ids) AS x (id);
+    IF v_within IS NULL THEN
+        RETURN v_base || jsonb_build_object('reason', 'slack', 'fewestEmptySeats', v_fewest,
+            'message', format('Every table or group that seats a party of %s leaves at least %s empty seats; the slack budget is %s.',
+                              p_booking.party_size, v_fewest, p_restaurant.slack_budget));
+    END IF;
+
+    SELECT g.table_ids INTO v_free
+      FROM seating._candidate_groups(p_booking, p_restaurant, p_require_adjacency, p_session_id, true, true) AS g
+     ORDER BY g.total_capacity, g.table_count, g.table_ids
+     LIMIT 1;
+    IF v_free IS NULL THEN
+        SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+                   'tableId', k.table_id, 'tableNumber', k.table_number, 'kind', k.kind,
+                   'window', jsonb_build_object('start', lower(k.during), 'end', upper(k.during)),
+                   'bookingId', k.booking_id, 'guestName', k.guest_name, 'heldBy', k.held_by,
+                   'heldByName', k.held_by_name, 'holdExpiresAt', k.hold_expires_at, 'note', k.note))
+                   ORDER BY k.table_number, lower(k.during)),
+               string_agg(k.table_number || ' (' || CASE k.kind
+                   WHEN 'assignment' THEN coalesce(k.guest_name, 'another booking')
+                   WHEN 'hold' THEN 'held by ' || coalesce(k.held_by_name, 'another host')
+                   ELSE coalesce('blocked: ' || k.note, 'blocked') END || ')', ', ' ORDER BY k.table_number, lower(k.during))
+          INTO v_taken, v_taken_words
+          FROM seating._blockers(p_booking.restaurant_id, p_booking.id,
+                   seating._booking_window(p_booking.start_at, p_booking.end_at, p_restaurant.turnover_buffer_minutes),
+                   v_within, p_session_id) AS k;
+        RETURN v_base || jsonb_build_object('reason', 'taken', 'takenTables', coalesce(v_taken, '[]'),
+            'message', format('The tables that would seat a party of %s are taken for its time: %s.',
+                              p_booking.party_size, coalesce(v_taken_words, 'by a change made just now')));
+    END IF;
+
+    RETURN v_base || jsonb_build_object('reason', 'rejected',
+        'checks', seating._evaluate(p_booking, p_restaurant, v_free, p_require_adjacency, p_session_id),
+        'message', 'The free tables that would seat the party fail another check; see checks.');
+END;
+$function$;
+COMMENT ON FUNCTION seating._no_fit(seating.bookings,seating.restaurants,boolean,uuid) IS 'Why nothing seats the booking now: {reason: booking_closed | no_capacity | slack | taken | rejected, message, ...}.';
+
+CREATE OR REPLACE FUNCTION seating._notify_change()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+DECLARE
+    v_rows jsonb;
+    v_payload jsonb;
+BEGIN
+    -- A transition table exists only for the operations that have it.
+    IF TG_OP = 'INSERT' THEN
+        SELECT jsonb_agg(to_jsonb(n)) INTO v_rows FROM new_rows AS n;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT jsonb_agg(to_jsonb(o)) INTO v_rows FROM old_rows AS o;
+    ELSE
+        SELECT jsonb_agg(u.r) INTO v_rows
+          FROM (SELECT to_jsonb(n) AS r FROM new_rows AS n UNION ALL SELECT to_jsonb(o) FROM old_rows AS o) AS u;
+    END IF;
+    IF v_rows IS NULL THEN
+        RETURN NULL;  -- the statement changed no row
+    END IF;
+
+    FOR v_payload IN
+        WITH changed AS (
+            SELECT r ->> 'restaurant_id' AS restaurant_id,
+                   CASE TG_TABLE_NAME WHEN 'bookings' THEN r ->> 'id' ELSE r ->> 'booking_id' END AS booking_id,
+                   CASE TG_TABLE_NAME
+                        WHEN 'allocations' THEN jsonb_build_array(r -> 'table_id')
+                        WHEN 'table_inventory' THEN jsonb_build_array(r -> 'id')
+                        WHEN 'manual_assignment_sessions' THEN r -> 'proposed_tables'
+                        ELSE '[]' END AS table_ids,
+                   r ->> 'kind' AS ledger_kind
+              FROM jsonb_array_elements(v_rows) AS e (r)
+        )
+        SELECT jsonb_build_object(
+                   'restaurantId', c.restaurant_id,
+                   'kind', TG_ARGV[0],
+                   'op', lower(TG_OP),
+                   'bookingIds', coalesce(jsonb_agg(DISTINCT c.booking_id) FILTER (WHERE c.booking_id IS NOT NULL), '[]'),
+                   'tableIds', coalesce((SELECT jsonb_agg(DISTINCT t.id) FROM changed AS c2, jsonb_array_elements_text(c2.table_ids) AS t (id)
+                                          WHERE c2.restaurant_id = c.restaurant_id), '[]'))
+               || CASE WHEN TG_ARGV[0] = 'ledger'
+                       THEN jsonb_build_object('ledgerKinds', jsonb_agg(DISTINCT c.ledger_kind)) ELSE '{}' END
+          FROM changed AS c
+         GROUP BY c.restaurant_id
+    LOOP
+        IF octet_length(v_payload::text) > 7000 THEN
+            v_payload := (v_payload - 'bookingIds' - 'tableIds') || jsonb_build_object('truncated', true);
+        END IF;
+        PERFORM pg_notify('seating_changes', v_payload::text);
+    END LOOP;
+    RETURN NULL;
+END;
+$function$;
+COMMENT ON FUNCTION seating._notify_change() IS 'Statement trigger: one NOTIFY on channel seating_changes per statement and restaurant, naming the kind of change (TG_ARGV[0]), the operation, the bookings and the tables; what the staff page''s live updates carry.';
+
 CREATE OR REPLACE FUNCTION seating._purge_expired_holds()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -2199,6 +2826,7 @@ BEGIN
         ('UNKNOWN_TABLES',    'SA011', 'Use table ids of the booking''s restaurant.'),
         ('BUFFER_CONFLICT',   'SA012', 'Move or reassign the bookings named in details.conflicts, then change the buffer again.'),
         ('TABLE_IN_USE',      'SA013', 'Set active = false to take the table out of service; delete it once its holds and assignments are over.'),
+        ('NO_FIT',            'SA014', 'Read details.reason: free a table, allow more empty seats or tables, or seat the party by hand.'),
         ('STALE_CONTEXT',     'SA015', 'Read the context again (details.contextVersion is the current version), then retry.')
       ) AS e (code, sqlstate, hint)
      WHERE e.code = p_code;
@@ -2474,6 +3102,89 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION seating._store_session(seating.manual_assignment_sessions,boolean,seating.bookings,uuid,uuid[],boolean,jsonb,boolean,timestamp with time zone,timestamp with time zone) IS 'Inserts (p_created) or updates a session with a selection and its checks: HELD until p_expires_at when p_passes, else PROPOSED.';
+
+CREATE OR REPLACE FUNCTION seating._suggestions(p_booking seating.bookings, p_restaurant seating.restaurants, p_require_adjacency boolean, p_session_id uuid, p_limit integer)
+ RETURNS TABLE(rank integer, table_ids uuid[], table_numbers text[], total_capacity integer, slack integer, score integer, reasons jsonb)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+DECLARE
+    v_window tstzrange := seating._booking_window(p_booking.start_at, p_booking.end_at, p_restaurant.turnover_buffer_minutes);
+    v_row record;
+    v_checks jsonb;
+    v_warning text;
+BEGIN
+    rank := 0;
+    FOR v_row IN
+        WITH groups AS (
+            SELECT g.* FROM seating._candidate_groups(p_booking, p_restaurant, p_require_adjacency, p_session_id) AS g
+        ), waiting AS (  -- larger parties without tables whose time overlaps this booking's
+            SELECT b.party_size
+              FROM seating.bookings AS b
+             WHERE b.restaurant_id = p_booking.restaurant_id AND b.id <> p_booking.id
+               -- by index on start time; a booking that began over a day earlier is not waiting tonight
+               AND b.start_at < upper(v_window) AND b.start_at > lower(v_window) - interval '1 day'
+               AND seating._booking_window(b.start_at, b.end_at, p_restaurant.turnover_buffer_minutes) && v_window
+               AND b.status NOT IN ('completed', 'cancelled', 'no_show')
+               AND b.party_size > p_booking.party_size
+               AND NOT EXISTS (SELECT FROM seating.allocations AS a
+                                WHERE a.restaurant_id = b.restaurant_id AND a.booking_id = b.id AND a.kind = 'assignment')
+        ), reach AS (
+            SELECT t.id, t.table_number,
+                   t.capacity + CASE WHEN t.mobility = 'fixed' THEN 0 ELSE coalesce((
+                       SELECT sum(n.capacity) FROM (
+                           SELECT n.capacity FROM seating.table_adjacencies AS j
+                             JOIN seating.table_inventory AS n
+                               ON n.restaurant_id = j.restaurant_id
+                              AND n.id = CASE WHEN j.table_a = t.id THEN j.table_b ELSE j.table_a END
+                            WHERE j.restaurant_id = t.restaurant_id AND (j.table_a = t.id OR j.table_b = t.id)
+                              AND n.zone_id = t.zone_id AND n.active AND n.mobility = 'movable'
+                            ORDER BY n.capacity DESC
+                            LIMIT p_restaurant.max_tables_per_booking - 1) AS n), 0) END AS reach
+              FROM seating.table_inventory AS t
+             WHERE t.restaurant_id = p_booking.restaurant_id
+               AND t.id IN (SELECT unnest(groups.table_ids) FROM groups)
+        )
+        SELECT ARRAY(SELECT r.id FROM reach AS r WHERE r.id = ANY (g.table_ids) ORDER BY r.table_number) AS ids,
+               ARRAY(SELECT r.table_number FROM reach AS r WHERE r.id = ANY (g.table_ids) ORDER BY r.table_number) AS numbers,
+               g.total_capacity AS total, g.table_count AS n, g.total_capacity - p_booking.party_size AS empty,
+               (SELECT count(*) FROM waiting AS w
+                 WHERE EXISTS (SELECT FROM reach AS r WHERE r.id = ANY (g.table_ids) AND w.party_size <= r.reach))::integer AS demand,
+               (SELECT sum(r.reach) FROM reach AS r WHERE r.id = ANY (g.table_ids))::integer AS reach_sum
+          FROM groups AS g
+         ORDER BY empty, n, demand, reach_sum, numbers
+    LOOP
+        v_checks := seating._evaluate(p_booking, p_restaurant, v_row.ids, p_require_adjacency, p_session_id);
+        CONTINUE WHEN v_checks @> '[{"severity": "error"}]';
+        v_warning := (SELECT e ->> 'message' FROM jsonb_array_elements(v_checks) AS e WHERE e ->> 'severity' = 'warning' LIMIT 1);
+        rank := rank + 1;
+        table_ids := v_row.ids;
+        table_numbers := v_row.numbers;
+        total_capacity := v_row.total;
+        slack := v_row.empty;
+        score := 1000 * v_row.empty + 100 * (v_row.n - 1) + least(v_row.demand, 99);
+        reasons := jsonb_build_array(
+            jsonb_build_object('factor', 'empty_seats', 'value', v_row.empty, 'message',
+                CASE WHEN v_row.empty = 0 THEN format('Seats %s for a party of %s: no empty seat.', v_row.total, p_booking.party_size)
+                     ELSE format('Seats %s for a party of %s: %s empty %s.', v_row.total, p_booking.party_size, v_row.empty,
+                                 CASE WHEN v_row.empty = 1 THEN 'seat' ELSE 'seats' END) END),
+            jsonb_build_object('factor', 'tables', 'value', v_row.n, 'message',
+                CASE WHEN v_row.n = 1 THEN format('One table: %s.', v_row.numbers[1])
+                     ELSE format('%s tables joined: %s.', v_row.n, array_to_string(v_row.numbers, ' + ')) END),
+            jsonb_build_object('factor', 'scarcity', 'value', v_row.demand, 'message',
+                CASE WHEN v_row.demand = 0 THEN 'No larger party waiting around this time needs these tables.'
+                     WHEN v_row.demand = 1 THEN 'One larger party still waiting around this time could use these tables.'
+                     ELSE format('%s larger parties still waiting around this time could use these tables.', v_row.demand) END))
+            || CASE WHEN v_warning IS NULL THEN '[]'::jsonb
+                    ELSE jsonb_build_array(jsonb_build_object('factor', 'party_limits', 'value', NULL, 'message', v_warning)) END;
+        RETURN NEXT;
+        EXIT WHEN rank >= p_limit;
+    END LOOP;
+END;
+$function$;
+COMMENT ON FUNCTION seating._suggestions(seating.bookings,seating.restaurants,boolean,uuid,integer) IS 'Ranked selections the constraint engine passes now for the booking (fewest empty seats, fewest tables, scarce tables kept free, table numbers); at most p_limit rows.';
 
 CREATE OR REPLACE FUNCTION seating._table_ids(p_tables jsonb)
  RETURNS uuid[]

@@ -41,8 +41,9 @@ postgresql = factories.postgresql("postgresql_template")
 def db_url(postgresql: psycopg.Connection, postgresql_template) -> str:
     """URL of this test's own database, for tests that open more connections."""
     info = postgresql.info
-    return url_for(host=info.host, port=info.port, user=info.user, dbname=info.dbname,
-                   password=postgresql_template.password)
+    return url_for(
+        host=info.host, port=info.port, user=info.user, dbname=info.dbname, password=postgresql_template.password
+    )
 
 
 @pytest.fixture

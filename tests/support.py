@@ -9,7 +9,7 @@ import random
 import threading
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
@@ -18,7 +18,7 @@ from psycopg.rows import dict_row
 from app.errors import SQLSTATE_ERRORS
 
 CODE_TO_SQLSTATE = {code: state for state, (code, _status) in SQLSTATE_ERRORS.items()}
-EVENING = datetime(2030, 6, 1, 19, 0, tzinfo=timezone.utc)
+EVENING = datetime(2030, 6, 1, 19, 0, tzinfo=UTC)
 
 
 class Floor:
@@ -58,8 +58,14 @@ class Floor:
     def table(self, number: str, capacity: int = 2, zone: str = "Main", **columns) -> uuid.UUID:
         if zone not in self.zones:
             self.zone(zone)
-        values = {"id": self._uuid(), "restaurant_id": self.id, "zone_id": self.zones[zone],
-                  "table_number": number, "capacity": capacity, **columns}
+        values = {
+            "id": self._uuid(),
+            "restaurant_id": self.id,
+            "zone_id": self.zones[zone],
+            "table_number": number,
+            "capacity": capacity,
+            **columns,
+        }
         self.conn.execute(
             f"INSERT INTO seating.table_inventory ({', '.join(values)}) VALUES ({', '.join(['%s'] * len(values))})",
             list(values.values()),
@@ -68,8 +74,9 @@ class Floor:
         return values["id"]
 
     def adjacent(self, a: str, b: str) -> None:
-        self.conn.execute("INSERT INTO seating.table_adjacencies VALUES (%s, %s, %s)",
-                          (self.id, self.tables[a], self.tables[b]))
+        self.conn.execute(
+            "INSERT INTO seating.table_adjacencies VALUES (%s, %s, %s)", (self.id, self.tables[a], self.tables[b])
+        )
 
     def person(self, name: str, role: str | None) -> uuid.UUID:
         staff_id = self.conn.execute(
@@ -77,13 +84,20 @@ class Floor:
             (name, f"{name.lower().replace(' ', '.')}.{uuid.uuid4().hex[:8]}@example.com"),
         ).fetchone()[0]
         if role:
-            self.conn.execute("INSERT INTO seating.restaurant_memberships VALUES (%s, %s, %s)",
-                              (staff_id, self.id, role))
+            self.conn.execute(
+                "INSERT INTO seating.restaurant_memberships VALUES (%s, %s, %s)", (staff_id, self.id, role)
+            )
         self.staff[name] = staff_id
         return staff_id
 
-    def booking(self, party_size: int = 2, start: datetime = EVENING, minutes: int = 90,
-                status: str = "pending", guest: str = "Guest") -> uuid.UUID:
+    def booking(
+        self,
+        party_size: int = 2,
+        start: datetime = EVENING,
+        minutes: int = 90,
+        status: str = "pending",
+        guest: str = "Guest",
+    ) -> uuid.UUID:
         return self.conn.execute(
             "INSERT INTO seating.bookings (restaurant_id, party_size, start_at, end_at, status, guest_name)"
             " VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
@@ -106,8 +120,14 @@ def standard_floor(conn: psycopg.Connection, **settings) -> Floor:
     floor.table("T8", 4, zone="Terrace")
     for a, b in [("T1", "T2"), ("T2", "T3"), ("T3", "T4"), ("T4", "T5"), ("T7", "T8")]:
         floor.adjacent(a, b)
-    for name, role in [("Olga Owner", "owner"), ("Max Manager", "manager"), ("Hana Host", "host"),
-                       ("Hugo Host", "host"), ("Sam Server", "server"), ("Otto Outsider", None)]:
+    for name, role in [
+        ("Olga Owner", "owner"),
+        ("Max Manager", "manager"),
+        ("Hana Host", "host"),
+        ("Hugo Host", "host"),
+        ("Sam Server", "server"),
+        ("Otto Outsider", None),
+    ]:
         floor.person(name, role)
     return floor
 
@@ -146,10 +166,14 @@ def raises_code(code: str):
 
 def expire_hold(conn: psycopg.Connection, session_id) -> None:
     """Move a session's hold expiry into the past: time passing, without waiting for it."""
-    conn.execute("UPDATE seating.manual_assignment_sessions SET hold_expires_at = now() - interval '1 second'"
-                 " WHERE id = %s AND status = 'HELD'", (session_id,))
-    conn.execute("UPDATE seating.table_holds SET expires_at = now() - interval '1 second' WHERE session_id = %s",
-                 (session_id,))
+    conn.execute(
+        "UPDATE seating.manual_assignment_sessions SET hold_expires_at = now() - interval '1 second'"
+        " WHERE id = %s AND status = 'HELD'",
+        (session_id,),
+    )
+    conn.execute(
+        "UPDATE seating.table_holds SET expires_at = now() - interval '1 second' WHERE session_id = %s", (session_id,)
+    )
 
 
 def ledger(conn: psycopg.Connection, booking=None) -> list[dict]:
@@ -164,9 +188,14 @@ def ledger(conn: psycopg.Connection, booking=None) -> list[dict]:
 
 def current_tables(conn: psycopg.Connection, booking) -> list:
     """The booking's current assignment (booking_table_assignments rows not released), sorted."""
-    return [row[0] for row in conn.execute(
-        "SELECT table_id FROM seating.booking_table_assignments WHERE booking_id = %s AND released_at IS NULL"
-        " ORDER BY table_id", (booking,))]
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT table_id FROM seating.booking_table_assignments WHERE booking_id = %s AND released_at IS NULL"
+            " ORDER BY table_id",
+            (booking,),
+        )
+    ]
 
 
 def integrity(conn: psycopg.Connection) -> list[tuple]:

@@ -13,29 +13,40 @@ from psycopg.rows import dict_row
 
 from tests.support import EVENING, Floor, call, hold
 
-floors = st.fixed_dictionaries({
-    "mode": st.sampled_from(["connected", "pairwise", "hub"]),
-    "slack_budget": st.one_of(st.none(), st.integers(0, 4)),
-    "max_tables": st.integers(1, 3),
-    "tables": st.lists(st.tuples(st.integers(1, 6), st.sampled_from(["A", "B"]), st.booleans(), st.booleans()),
-                       min_size=1, max_size=7),
-    "edges": st.sets(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=12),
-    "party": st.integers(1, 10),
-    "maintenance": st.one_of(st.none(), st.integers(0, 6)),
-    "held": st.one_of(st.none(), st.integers(0, 6)),
-    "assigned": st.one_of(st.none(), st.integers(0, 6)),
-    "require_adjacency": st.sampled_from([None, False]),
-})
+floors = st.fixed_dictionaries(
+    {
+        "mode": st.sampled_from(["connected", "pairwise", "hub"]),
+        "slack_budget": st.one_of(st.none(), st.integers(0, 4)),
+        "max_tables": st.integers(1, 3),
+        "tables": st.lists(
+            st.tuples(st.integers(1, 6), st.sampled_from(["A", "B"]), st.booleans(), st.booleans()),
+            min_size=1,
+            max_size=7,
+        ),
+        "edges": st.sets(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=12),
+        "party": st.integers(1, 10),
+        "maintenance": st.one_of(st.none(), st.integers(0, 6)),
+        "held": st.one_of(st.none(), st.integers(0, 6)),
+        "assigned": st.one_of(st.none(), st.integers(0, 6)),
+        "require_adjacency": st.sampled_from([None, False]),
+    }
+)
 
 
 def build(conn, spec):
-    floor = Floor(conn, adjacency_mode=spec["mode"], slack_budget=spec["slack_budget"],
-                  max_tables_per_booking=spec["max_tables"])
+    floor = Floor(
+        conn, adjacency_mode=spec["mode"], slack_budget=spec["slack_budget"], max_tables_per_booking=spec["max_tables"]
+    )
     numbers = []
     for i, (capacity, zone, fixed, inactive) in enumerate(spec["tables"]):
         numbers.append(f"T{i}")
-        floor.table(f"T{i}", capacity, zone=zone, mobility="fixed" if fixed and i % 2 else "movable",
-                    active=not (inactive and i % 3 == 2))
+        floor.table(
+            f"T{i}",
+            capacity,
+            zone=zone,
+            mobility="fixed" if fixed and i % 2 else "movable",
+            active=not (inactive and i % 3 == 2),
+        )
     for a, b in spec["edges"]:
         if a < b < len(numbers):
             floor.adjacent(numbers[a], numbers[b])
@@ -43,9 +54,11 @@ def build(conn, spec):
     other = floor.person("Hugo Host", "host")
     booking = floor.booking(party_size=spec["party"])
     if spec["maintenance"] is not None and spec["maintenance"] < len(numbers):
-        conn.execute("INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
-                     " VALUES (%s, %s, 'maintenance', tstzrange(%s, %s), 'wobbly leg')",
-                     (floor.id, floor.tables[numbers[spec["maintenance"]]], EVENING, EVENING + timedelta(hours=1)))
+        conn.execute(
+            "INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
+            " VALUES (%s, %s, 'maintenance', tstzrange(%s, %s), 'wobbly leg')",
+            (floor.id, floor.tables[numbers[spec["maintenance"]]], EVENING, EVENING + timedelta(hours=1)),
+        )
     for key, staff in (("held", other), ("assigned", other)):
         index = spec[key]
         if index is not None and index < len(numbers):
@@ -58,8 +71,9 @@ def build(conn, spec):
 
 def suggestions(conn, host, booking, require_adjacency):
     with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute("SELECT * FROM api.suggest_tables(%s, %s, 50, %s)",
-                           (host, booking, require_adjacency)).fetchall()
+        return cur.execute(
+            "SELECT * FROM api.suggest_tables(%s, %s, 50, %s)", (host, booking, require_adjacency)
+        ).fetchall()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
