@@ -1,7 +1,7 @@
 """Live updates for the staff page (DESIGN §11): one LISTEN connection per app process, fanned
 out to a bounded queue per open event stream.
 
-PostgreSQL triggers (sql/functions/_notify_change.sql) send one NOTIFY on `seating_changes` per
+PostgreSQL statement triggers (sql/functions/_notify_*_change.sql) send one NOTIFY on `seating_changes` per
 statement and restaurant. The listener hands each to the streams of that restaurant. A stream
 whose queue is full is a client that stopped reading: it is dropped (told so if it ever reads
 again) so that it never slows the others. LISTEN/NOTIFY is not durable, so a client refetches
