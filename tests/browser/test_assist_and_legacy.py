@@ -155,7 +155,7 @@ def test_the_legacy_flow_reads_a_stale_context_again_and_retries_once(open_page,
     page = open_page("Hana Host", booking=floor.ada)
     table(page, floor, "T3").wait_for()
     page.wait_for_selector(":text('Live: changes appear')")
-    changed = []
+    changed: list[bool] = []
 
     def change_first(route):
         # The plan changes after the page read it and before its first validate arrives.
