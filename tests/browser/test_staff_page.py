@@ -4,32 +4,8 @@ keyboard-only use. Waits are generous timeouts around DOM conditions, never fixe
 
 import re
 
+from tests.browser.hooks import LIVE, pressed, table, wait_state, wait_status
 from tests.support import call, expire_hold, hold
-
-LIVE = 5_000  # ms: a generous ceiling for a live change to reach the other page (it takes ~ms)
-
-
-def table(page, floor, number):
-    return page.locator(f'[data-table-id="{floor.tables[number]}"]')
-
-
-def wait_state(page, floor, number, state):
-    page.wait_for_function(
-        '([id, state]) => document.querySelector(`[data-table-id="${id}"]`)?.dataset.state === state',
-        arg=[str(floor.tables[number]), state],
-        polling=20,
-        timeout=LIVE,
-    )
-
-
-def wait_status(page, status):
-    page.wait_for_selector(f'[data-session-status="{status}"]')
-
-
-def pressed(page):
-    return set(
-        page.eval_on_selector_all('[data-table-id][aria-pressed="true"]', "els => els.map(e => e.dataset.tableId)")
-    )
 
 
 def test_sign_in_by_link_lists_the_day_and_sign_out_forgets(open_page, floor, token_of):
