@@ -76,10 +76,13 @@ def open_page(browser, server, token_of):
     page.api_calls lists the page's API requests as (method, path), in order."""
     contexts = []
 
-    def open_as(name: str, booking=None, width: int = 1024, height: int = 768):
+    def open_as(name: str, booking=None, width: int = 1024, height: int = 768, clock: bool = False):
+        """clock: the page runs on Playwright's clock, which a test can move forward."""
         context = browser.new_context(viewport={"width": width, "height": height})
         contexts.append(context)
         page = context.new_page()
+        if clock:
+            page.clock.install()
         page.set_default_timeout(10_000)
         page.api_calls = []
         page.on("request", lambda request: page.api_calls.append((request.method, urlsplit(request.url).path)))
