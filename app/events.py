@@ -23,6 +23,7 @@ from litestar.response import ServerSentEventMessage
 
 log = logging.getLogger("seating.events")
 
+CLOSE_SECONDS = 5.0
 CHANNEL = "seating_changes"
 
 
@@ -90,8 +91,11 @@ class Broadcaster:
         self.end_streams()
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            # Bounded: a cancel that lands while psycopg connects can leave the task waiting on
+            # its socket, and an app must never hang on shutdown for its listener.
+            done, _ = await asyncio.wait({self._task}, timeout=CLOSE_SECONDS)
+            if not done:
+                log.warning("event listener did not stop within %s s; leaving it to the loop's end", CLOSE_SECONDS)
 
     def end_streams(self) -> None:
         for subscribers in self._subscribers.values():
