@@ -11,7 +11,6 @@ listener reconnects after losing its connection."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import weakref
 from collections.abc import AsyncIterator
