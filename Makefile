@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test migrate psql bench lint format clean
+.PHONY: help install run test migrate psql bench lint format clean screenshot
 
 LINTED := app bench tests
 
@@ -31,13 +31,20 @@ migrate: install ## Apply migrations and functions to DATABASE_URL
 psql: install ## psql on DATABASE_URL, or on the embedded database of a running `make run`
 	$(PY) -m app psql
 
+schema: install ## Regenerate sql/schema.sql from a freshly migrated scratch database (DATABASE_URL's server, else embedded)
+	$(PY) -m app schema
+
+screenshot: install ## Retake the README's screenshot of the staff page (docs/floor-plan.png; needs Chromium)
+	$(PY) -m tests.browser.screenshot
+
 bench: install ## Run the benchmarks and write BENCHMARKS.md
 	$(PY) -m bench
 
-lint: install ## Check style, lint and types (ruff, mypy); changes nothing
+lint: install ## Check style, lint and types (ruff, mypy) and the migrations (squawk); changes nothing
 	$(VENV)/bin/ruff format --check $(LINTED)
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/mypy
+	$(VENV)/bin/squawk --no-error-on-unmatched-pattern 'sql/migrations/*.sql'
 
 format: install ## Format and apply ruff's safe fixes, then show what is left for a person
 	$(VENV)/bin/ruff format $(LINTED)

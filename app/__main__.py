@@ -1,4 +1,4 @@
-"""Operator commands: python -m app {migrate,serve,demo,token,sweep,dev}."""
+"""Operator commands: python -m app {migrate,serve,demo,token,sweep,dev,flag,psql,schema}."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ import socket
 import sys
 import tempfile
 from pathlib import Path
+from typing import cast
 
 import psycopg
 
 from app import db, listener, migrations, pgserver
-from app.settings import SQL_DIR, Settings
+from app.settings import PROJECT_ROOT, SQL_DIR, Settings
 
 DEMO_BOOKING = "d0000000-0000-4000-8000-000000000302"  # Alan Turing, party of 4, in sql/demo.sql
 DEMO_TABLE = "d0000000-0000-4000-8000-000000000104"  # table 4, seats 4
@@ -31,8 +32,10 @@ def _tool_database_url(settings: Settings) -> str:
     if not settings.database_url:
         url = pgserver.running_dev_url()
         if url:
-            print(f"(DATABASE_URL is unset: using the embedded PostgreSQL of make run in {pgserver.DEV_DATA_DIR.name}/)",
-                  file=sys.stderr)
+            print(
+                f"(DATABASE_URL is unset: using the embedded PostgreSQL of make run in {pgserver.DEV_DATA_DIR.name}/)",
+                file=sys.stderr,
+            )
             return url
     return _database_url(settings)
 
@@ -40,6 +43,13 @@ def _tool_database_url(settings: Settings) -> str:
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
     applied = migrations.migrate(_database_url(settings))
     print(f"migrations applied: {', '.join(applied) or 'none pending'}; functions re-applied")
+
+
+def cmd_schema(args: argparse.Namespace, settings: Settings) -> None:
+    """Regenerate sql/schema.sql from a scratch database: on DATABASE_URL's server, else on a
+    throwaway embedded one."""
+    path = migrations.write_schema_snapshot(settings.database_url or pgserver.start_throwaway())
+    print(f"wrote {path.relative_to(PROJECT_ROOT)}")
 
 
 def cmd_sweep(args: argparse.Namespace, settings: Settings) -> None:
@@ -64,8 +74,12 @@ def cmd_flag_set(args: argparse.Namespace, settings: Settings) -> None:
             db.set_feature_flag(conn, args.flag, enabled, args.restaurant, args.staff)
         except psycopg.Error as error:
             sys.exit(f"{error.diag.message_primary or error}")
-    scope = " ".join(filter(None, [args.restaurant and f"restaurant {args.restaurant}",
-                                   args.staff and f"staff {args.staff}"])) or "global default"
+    scope = (
+        " ".join(
+            filter(None, [args.restaurant and f"restaurant {args.restaurant}", args.staff and f"staff {args.staff}"])
+        )
+        or "global default"
+    )
     print(f"{args.flag}: {args.value} ({scope})")
 
 
@@ -94,8 +108,10 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
         tokens = db.issue_demo_tokens(conn, settings.token_ttl_days)
     print("demo restaurant loaded" if loaded else "demo restaurant already there (reused)")
     base = f"http://{args.host}:{args.port}"
-    print(f"\nBearer tokens for the demo staff (new ones each run, valid {settings.token_ttl_days} days),"
-          " and a sign-in link to the staff page:")
+    print(
+        f"\nBearer tokens for the demo staff (new ones each run, valid {settings.token_ttl_days} days),"
+        " and a sign-in link to the staff page:"
+    )
     for name, role, token in tokens:
         print(f"  {name:<14} {role:<8} {token}")
         print(f"  {'':<14} {'':<8} {base}/staff#token={token}")
@@ -119,9 +135,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     # and the metrics of all workers meet in one directory (app/metrics.py).
     os.environ["REQUEST_LOG"] = "on" if args.access_log else "off"
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_directory()
-    config = uvicorn.Config("app.http:create_app", factory=True, host=args.host, port=args.port,
-                            workers=args.workers, log_level="info", access_log=False,
-                            timeout_graceful_shutdown=10)
+    config = uvicorn.Config(
+        "app.http:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="info",
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )
     if args.workers <= 1:
         uvicorn.Server(config).run()
         return
@@ -130,7 +153,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     # own (listener.WorkerListener). Elsewhere the workers share it.
     reserved = listener.tcp_socket(args.host, args.port)
     port = reserved.getsockname()[1]
-    listening = listener.WorkerListener(args.host, port) if hasattr(socket, "SO_REUSEPORT") else reserved
+    listening = reserved
+    if hasattr(socket, "SO_REUSEPORT"):
+        # uvicorn's supervisor only hands its sockets to the workers, which unpickle this as one.
+        listening = cast(socket.socket, listener.WorkerListener(args.host, port))
     print(f"serving on http://{args.host}:{port} with {args.workers} workers", flush=True)
     Multiprocess(config, sockets=[listening]).run()
 
@@ -145,9 +171,9 @@ def metrics_directory() -> str:
         for stale in directory.glob("*.db"):
             stale.unlink()
         return str(directory)
-    directory = tempfile.mkdtemp(prefix="seating-metrics-")
-    atexit.register(shutil.rmtree, directory, ignore_errors=True)
-    return directory
+    temporary = tempfile.mkdtemp(prefix="seating-metrics-")
+    atexit.register(shutil.rmtree, temporary, ignore_errors=True)
+    return temporary
 
 
 def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
@@ -166,9 +192,12 @@ def _serve_options(command: argparse.ArgumentParser, workers: int = 1, access_lo
     command.add_argument("--port", type=int, default=8000)
     command.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", workers)))
     # Off unless asked for (make run asks): a line per request is costly under load.
-    command.add_argument("--access-log", action=argparse.BooleanOptionalAction,
-                         default=access_log or os.environ.get("REQUEST_LOG", "off").lower() in ("on", "true", "1", "yes"),
-                         help="one JSON line per request on stderr (REQUEST_LOG=on)")
+    command.add_argument(
+        "--access-log",
+        action=argparse.BooleanOptionalAction,
+        default=access_log or os.environ.get("REQUEST_LOG", "off").lower() in ("on", "true", "1", "yes"),
+        help="one JSON line per request on stderr (REQUEST_LOG=on)",
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -184,13 +213,18 @@ def parser() -> argparse.ArgumentParser:
     dev = commands.add_parser("dev", help="make run: PostgreSQL, migrate, demo, serve")
     _serve_options(dev, access_log=True)
     dev.set_defaults(run=cmd_dev)
-    commands.add_parser("sweep", help="expire held sessions past their expiry (api.expire_sessions)").set_defaults(run=cmd_sweep)
+    schema = commands.add_parser("schema", help="make schema: write sql/schema.sql from a freshly migrated database")
+    schema.set_defaults(run=cmd_schema)
+    commands.add_parser("sweep", help="expire held sessions past their expiry (api.expire_sessions)").set_defaults(
+        run=cmd_sweep
+    )
     token = commands.add_parser("token", help="manage staff bearer tokens").add_subparsers(dest="action", required=True)
     issue = token.add_parser("issue", help="issue a bearer token for a staff member")
     issue.add_argument("--email", required=True)
     issue.set_defaults(run=cmd_token_issue)
     flag = commands.add_parser("flag", help="feature flags (e.g. use-new-manual-assignment-flow)").add_subparsers(
-        dest="action", required=True)
+        dest="action", required=True
+    )
     flag_set = flag.add_parser("set", help="turn a flag on or off: globally, or for a restaurant and/or a staff member")
     flag_set.add_argument("flag")
     flag_set.add_argument("value", choices=["on", "off", "inherit"], help="inherit clears the override")

@@ -11,15 +11,18 @@ ASSETS = "/schema/assets"
 
 
 def render_plugins() -> list[SwaggerRenderPlugin]:
-    return [SwaggerRenderPlugin(
-        path=["/", "/swagger"],
-        js_url=f"{ASSETS}/swagger-ui-bundle.js",
-        css_url=f"{ASSETS}/swagger-ui.css",
-        standalone_preset_js_url=f"{ASSETS}/swagger-ui-standalone-preset.js",
-        favicon=f"<link rel='icon' type='image/png' href='{ASSETS}/favicon-32x32.png'>",
-    )]
+    return [
+        SwaggerRenderPlugin(
+            path=["/", "/swagger"],
+            js_url=f"{ASSETS}/swagger-ui-bundle.js",
+            css_url=f"{ASSETS}/swagger-ui.css",
+            standalone_preset_js_url=f"{ASSETS}/swagger-ui-standalone-preset.js",
+            favicon=f"<link rel='icon' type='image/png' href='{ASSETS}/favicon-32x32.png'>",
+        )
+    ]
 
 
 def assets_router():
-    return create_static_files_router(path=ASSETS, directories=[swagger_ui_bundle.swagger_ui_path],
-                                      include_in_schema=False, name="schema-assets")
+    return create_static_files_router(
+        path=ASSETS, directories=[swagger_ui_bundle.swagger_ui_path], include_in_schema=False, name="schema-assets"
+    )

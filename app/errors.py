@@ -40,8 +40,15 @@ HTTP_ONLY_ERRORS: dict[str, int] = {
 }
 
 # The framework's own HTTP errors (validation, routing, body size) -> error.code.
-_FRAMEWORK_CODES = {400: "INVALID_INPUT", 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND",
-                    405: "METHOD_NOT_ALLOWED", 413: "INVALID_INPUT", 503: "UNAVAILABLE"}
+_FRAMEWORK_CODES = {
+    400: "INVALID_INPUT",
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "INVALID_INPUT",
+    503: "UNAVAILABLE",
+}
 
 
 @dataclass
@@ -97,7 +104,8 @@ def retryable(error: psycopg.Error) -> bool:
 def from_database(error: psycopg.Error) -> ApiError | None:
     """The client's view of a database error: an application error (by SQLSTATE), UNAVAILABLE
     for a database that cannot answer now (connection lost, shutdown, overload, lock or
-    statement timeout, serialization failure, deadlock), or None for a bug, which stays a 500."""
+    statement timeout, serialization failure, deadlock), INVALID_INPUT for text PostgreSQL cannot
+    take (a NUL character), or None for a bug, which stays a 500."""
     sqlstate = error.diag.sqlstate
     if sqlstate in SQLSTATE_ERRORS:
         code, status = SQLSTATE_ERRORS[sqlstate]
@@ -111,4 +119,7 @@ def from_database(error: psycopg.Error) -> ApiError | None:
         return unavailable(message, reason)
     if isinstance(error, psycopg.OperationalError):
         return unavailable("The database is unavailable or overloaded; retry shortly.")
+    if isinstance(error, psycopg.DataError) and sqlstate is None:
+        # Refused by psycopg before sending: text with a NUL character, which PostgreSQL cannot store.
+        return ApiError(400, "INVALID_INPUT", "Text fields may not contain NUL characters.", {})
     return None

@@ -83,6 +83,8 @@ class StrictJSONRequest(Request):
         except (msgspec.DecodeError, RecursionError):
             # RecursionError: msgspec refuses nesting deeper than the interpreter's stack allows.
             raise ClientException(detail="The request body is not valid JSON (or is nested too deeply).") from None
+
+
 RestaurantId = FromPath[Annotated[UUID, Parameter(description="A restaurant id (UUID).")]]
 LocalDate = Annotated[date, QueryParameter(name="date", description="The restaurant's local date, YYYY-MM-DD.")]
 Ticket = Annotated[str | None, QueryParameter(max_length=200, description="From POST .../event-tickets; single use.")]
@@ -91,12 +93,13 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 def _errors(*statuses: int) -> dict[int, ResponseSpec]:
     described = {
-        400: "INVALID_INPUT: malformed JSON, missing or ill-typed fields, 1 to 20 tableIds, a path id that is not a UUID",
+        400: "INVALID_INPUT: malformed JSON, missing or ill-typed fields, 1 to 20 tableIds,"
+        " a path id that is not a UUID",
         401: "UNAUTHENTICATED: missing, malformed, unknown, expired or revoked bearer token",
         403: "FORBIDDEN: not a member of the (booking's) restaurant, or the role may not do this",
         404: "BOOKING_NOT_FOUND or SESSION_NOT_FOUND",
         409: "HOLD_EXPIRED, SESSION_NOT_HELD, SESSION_CLOSED or VALIDATION_FAILED (details.checks);"
-             " NO_FIT (automatic assignment: details.reason says why)",
+        " NO_FIT (automatic assignment: details.reason says why)",
         422: "UNKNOWN_TABLES: table ids not in the booking's restaurant (details.tableIds)",
         503: "UNAVAILABLE: the database is unreachable or overloaded, or the request hit its deadline; retry",
     }
@@ -120,20 +123,26 @@ class ManualAssignmentController(Controller):
     dependencies = {"token_hash": Provide(provide_token_hash)}
     security = [{"bearer": []}]
 
-    @post("/manual/session", operation_id="createSessionHold", responses={
-        200: ResponseSpec(data_container=Session, description="The caller's active session was updated"),
-        201: ResponseSpec(data_container=Session, description="A session was started"),
-        **_errors(403, 404, 422)})
-    async def create_session_hold(self, data: JSONBody[HoldRequest], token_hash: TokenHash,
-                                  state: State) -> Response[Session]:
+    @post(
+        "/manual/session",
+        operation_id="createSessionHold",
+        responses={
+            200: ResponseSpec(data_container=Session, description="The caller's active session was updated"),
+            201: ResponseSpec(data_container=Session, description="A session was started"),
+            **_errors(403, 404, 422),
+        },
+    )
+    async def create_session_hold(
+        self, data: JSONBody[HoldRequest], token_hash: TokenHash, state: State
+    ) -> Response[Session]:
         """Validate tables for a booking and hold them in one step: HELD when every check passes,
         else PROPOSED with the failing checks. Idempotent: the same tables refresh the same hold."""
-        row = await db.create_session_hold(state.pool, token_hash, data.booking_id, data.table_ids,
-                                           data.require_adjacency)
+        row = await db.create_session_hold(
+            state.pool, token_hash, data.booking_id, data.table_ids, data.require_adjacency
+        )
         return Response(from_row(row, Session), status_code=201 if row["created"] else 200)
 
-    @put("/manual/session/{session_id:str}/confirm", operation_id="confirmSession",
-         responses=_errors(403, 404, 409))
+    @put("/manual/session/{session_id:str}/confirm", operation_id="confirmSession", responses=_errors(403, 404, 409))
     async def confirm_session(self, session_id: SessionId, token_hash: TokenHash, state: State) -> Session:
         """Turn the session's hold into the booking's assignment (replacing any previous one)."""
         return from_row(await db.confirm_session(state.pool, token_hash, session_id), Session)
@@ -143,16 +152,24 @@ class ManualAssignmentController(Controller):
         """Read a session; a hold past its expiry reads as EXPIRED."""
         return from_row(await db.get_session(state.pool, token_hash, session_id), Session)
 
-    @delete("/manual/session/{session_id:str}", operation_id="cancelSession", status_code=200,
-            responses=_errors(403, 404, 409))
+    @delete(
+        "/manual/session/{session_id:str}",
+        operation_id="cancelSession",
+        status_code=200,
+        responses=_errors(403, 404, 409),
+    )
     async def cancel_session(self, session_id: SessionId, token_hash: TokenHash, state: State) -> Session:
         """Cancel the session and release its hold (creator, or a manager or owner)."""
         return from_row(await db.cancel_session(state.pool, token_hash, session_id), Session)
 
-    @get("/bookings/{booking_id:str}/assignment-context", operation_id="getAssignmentContext",
-         responses=_errors(403, 404))
-    async def get_assignment_context(self, booking_id: BookingId, token_hash: TokenHash,
-                                     state: State) -> AssignmentContext:
+    @get(
+        "/bookings/{booking_id:str}/assignment-context",
+        operation_id="getAssignmentContext",
+        responses=_errors(403, 404),
+    )
+    async def get_assignment_context(
+        self, booking_id: BookingId, token_hash: TokenHash, state: State
+    ) -> AssignmentContext:
         """The floor plan for a booking: every table's state for its window, its current tables
         and the caller's active session."""
         return from_row(await db.get_assignment_context(state.pool, token_hash, booking_id), AssignmentContext)
@@ -168,26 +185,37 @@ class StaffPageController(Controller):
     security = [{"bearer": []}]
 
     @get("/restaurants/{restaurant_id:str}/bookings", operation_id="listBookings", responses=_errors(403))
-    async def list_bookings(self, restaurant_id: RestaurantId, token_hash: TokenHash, state: State,
-                            day: LocalDate) -> DayBookings:
+    async def list_bookings(
+        self, restaurant_id: RestaurantId, token_hash: TokenHash, state: State, day: LocalDate
+    ) -> DayBookings:
         """The bookings that start on that local day, by time, with their current tables, a
         needsTables flag and assignmentIssues. FORBIDDEN also for a restaurant that does not exist."""
         rows = await db.list_bookings(state.pool, token_hash, restaurant_id, day)
         return DayBookings(bookings=[from_row(row, DayBooking) for row in rows])
 
-    @post("/restaurants/{restaurant_id:str}/event-tickets", operation_id="issueEventTicket", status_code=201,
-           responses=_errors(403))
+    @post(
+        "/restaurants/{restaurant_id:str}/event-tickets",
+        operation_id="issueEventTicket",
+        status_code=201,
+        responses=_errors(403),
+    )
     async def issue_event_ticket(self, restaurant_id: RestaurantId, token_hash: TokenHash, state: State) -> EventTicket:
         """A ticket for this restaurant's event stream: single use, valid for 30 seconds."""
         return from_row(await db.issue_event_ticket(state.pool, token_hash, restaurant_id), EventTicket)
 
 
-_TICKET_REFUSED = ResponseSpec(data_container=ErrorBody, description=(
-    "UNAUTHENTICATED: the ticket is missing, unknown, used, expired or for another restaurant"))
+_TICKET_REFUSED = ResponseSpec(
+    data_container=ErrorBody,
+    description=("UNAUTHENTICATED: the ticket is missing, unknown, used, expired or for another restaurant"),
+)
 
 
-@get("/api/staff/restaurants/{restaurant_id:str}/events", operation_id="streamEvents", tags=["staff page"],
-     responses={**_errors(403), 401: _TICKET_REFUSED})
+@get(
+    "/api/staff/restaurants/{restaurant_id:str}/events",
+    operation_id="streamEvents",
+    tags=["staff page"],
+    responses={**_errors(403), 401: _TICKET_REFUSED},
+)
 async def stream_events(restaurant_id: RestaurantId, state: State, ticket: Ticket = None) -> ServerSentEvent:
     """Server-Sent Events: every change in the restaurant, as it commits. `ready` first (fetch
     what you show now), then one event per change named by its kind (`ledger`, `session`,
@@ -195,13 +223,16 @@ async def stream_events(restaurant_id: RestaurantId, state: State, ticket: Ticke
     `resync` means refetch; `dropped` ends a stream that fell behind. Reconnect with a new ticket
     and refetch. EventSource sends no headers, hence the ticket."""
     if not ticket:
-        raise ApiError(401, "UNAUTHENTICATED",
-                       "Send ?ticket= from POST /api/staff/restaurants/{restaurantId}/event-tickets.", {})
+        raise ApiError(
+            401, "UNAUTHENTICATED", "Send ?ticket= from POST /api/staff/restaurants/{restaurantId}/event-tickets.", {}
+        )
     await db.redeem_event_ticket(state.pool, restaurant_id, ticket)
     broadcaster: events.Broadcaster = state.broadcaster
     subscriber = broadcaster.subscribe(str(restaurant_id))
-    return ServerSentEvent(events.stream(broadcaster, subscriber, state.settings.event_keepalive_seconds),
-                           headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    return ServerSentEvent(
+        events.stream(broadcaster, subscriber, state.settings.event_keepalive_seconds),
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
 
 
 @get("/staff", operation_id="staffPage", include_in_schema=False, media_type=MediaType.HTML)
@@ -219,33 +250,50 @@ class AutoAssignmentController(Controller):
     security = [{"bearer": []}]
 
     @get("/bookings/{booking_id:str}/suggestions", operation_id="suggestTables", responses=_errors(403, 404))
-    async def suggest_tables(self, booking_id: BookingId, token_hash: TokenHash, state: State,
-                             limit: Annotated[int, Parameter(ge=1, le=50, description="How many (1-50)")] = 5,
-                             ) -> Suggestions:
+    async def suggest_tables(
+        self,
+        booking_id: BookingId,
+        token_hash: TokenHash,
+        state: State,
+        limit: Annotated[int, Parameter(ge=1, le=50, description="How many (1-50)")] = 5,
+    ) -> Suggestions:
         """The best selections for the booking right now, best first: each passes every check.
         Empty when nothing fits."""
         rows = await db.suggest_tables(state.pool, token_hash, booking_id, limit)
         return Suggestions(suggestions=[from_row(row, Suggestion) for row in rows])
 
-    @post("/bookings/{booking_id:str}/auto-assign", operation_id="autoAssign", status_code=200,
-          responses=_errors(403, 404, 409))
+    @post(
+        "/bookings/{booking_id:str}/auto-assign",
+        operation_id="autoAssign",
+        status_code=200,
+        responses=_errors(403, 404, 409),
+    )
     async def auto_assign(self, booking_id: BookingId, token_hash: TokenHash, state: State) -> Session:
         """Hold and confirm the best suggestion through a session of the caller's; the session,
         CONFIRMED. 409 NO_FIT with details.reason when nothing fits."""
         return from_row(await db.auto_assign(state.pool, token_hash, booking_id), Session)
 
-    @post("/restaurants/{restaurant_id:str}/auto-assign", operation_id="autoAssignPending", status_code=200,
-          responses=_errors(403))
-    async def auto_assign_pending(self, restaurant_id: RestaurantId, data: JSONBody[AutoAssignRequest],
-                                  token_hash: TokenHash, state: State) -> AutoAssignResults:
+    @post(
+        "/restaurants/{restaurant_id:str}/auto-assign",
+        operation_id="autoAssignPending",
+        status_code=200,
+        responses=_errors(403),
+    )
+    async def auto_assign_pending(
+        self, restaurant_id: RestaurantId, data: JSONBody[AutoAssignRequest], token_hash: TokenHash, state: State
+    ) -> AutoAssignResults:
         """Seat every open booking without tables that starts in [from, to): one result per
         booking, assigned (tableIds) or no_fit (reason). Running it again changes nothing."""
         rows = await db.auto_assign_pending(state.pool, token_hash, restaurant_id, data.from_, data.to)
         return AutoAssignResults(results=[from_row(row, AutoAssignOutcome) for row in rows])
 
 
-@get("/health", operation_id="health", tags=["operations"],
-     responses={503: ResponseSpec(data_container=ErrorBody, description="UNAVAILABLE")})
+@get(
+    "/health",
+    operation_id="health",
+    tags=["operations"],
+    responses={503: ResponseSpec(data_container=ErrorBody, description="UNAVAILABLE")},
+)
 async def health(state: State) -> Health:
     """200 when the database is reachable and migrated."""
     if not (await db.health(state.pool))["migrated"]:
@@ -254,6 +302,7 @@ async def health(state: State) -> Health:
 
 
 # --- errors: every response >= 400 is {"error": {"code", "message", "details"}} -------------
+
 
 def _error_response(error: ApiError) -> Response[Any]:
     headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
@@ -288,7 +337,8 @@ def handle_unexpected(_: Request, exc: Exception) -> Response[Any]:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
-    if not settings.database_url:
+    database_url = settings.database_url
+    if not database_url:
         raise RuntimeError("DATABASE_URL is not set")
 
     @asynccontextmanager
@@ -298,7 +348,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await pool.open(wait=False)
         app.state.pool = pool
         app.state.settings = settings
-        broadcaster = events.Broadcaster(settings.database_url, queue_size=settings.event_queue_size)
+        broadcaster = events.Broadcaster(database_url, queue_size=settings.event_queue_size)
         broadcaster.start()
         app.state.broadcaster = broadcaster
         try:
@@ -310,18 +360,28 @@ def create_app(settings: Settings | None = None) -> Litestar:
     logs.configure()
     events.end_streams_on_server_exit()
     app = Litestar(
-        route_handlers=[ManualAssignmentController, health,
-                        # DESIGN §12: suggestions and automatic assignment
-                        AutoAssignmentController,
-                        # DESIGN §11: the staff page, its reads and its event stream
-                        StaffPageController, stream_events, staff_page,
-                        create_static_files_router(path="/staff", directories=[STATIC_DIR]),
-                        # DESIGN §13: the caller and their flags, the legacy flow, metrics, offline docs
-                        me_controller(provide_token_hash), legacy_controller(settings.legacy_endpoints, provide_token_hash),
-                        metrics.metrics, docs.assets_router()],
+        route_handlers=[
+            ManualAssignmentController,
+            health,
+            # DESIGN §12: suggestions and automatic assignment
+            AutoAssignmentController,
+            # DESIGN §11: the staff page, its reads and its event stream
+            StaffPageController,
+            stream_events,
+            staff_page,
+            create_static_files_router(path="/staff", directories=[STATIC_DIR]),
+            # DESIGN §13: the caller and their flags, the legacy flow, metrics, offline docs
+            me_controller(provide_token_hash),
+            legacy_controller(settings.legacy_endpoints, provide_token_hash),
+            metrics.metrics,
+            docs.assets_router(),
+        ],
         lifespan=[lifespan, sweeper_lifespan(settings)],
-        exception_handlers={ApiError: handle_api_error, HTTPException: handle_http_exception,
-                            Exception: handle_unexpected},
+        exception_handlers={
+            ApiError: handle_api_error,
+            HTTPException: handle_http_exception,
+            Exception: handle_unexpected,
+        },
         request_class=StrictJSONRequest,
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
@@ -330,8 +390,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             description="Hold and confirm tables for bookings. Errors: see docs/errors.md.",
             path="/schema",
             render_plugins=docs.render_plugins(),
-            components=Components(security_schemes={
-                "bearer": SecurityScheme(type="http", scheme="bearer", description="A token from api.issue_staff_token")}),
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(
+                        type="http", scheme="bearer", description="A token from api.issue_staff_token"
+                    )
+                }
+            ),
         ),
     )
     # Around everything, unmatched routes included: the request id, metrics and the log line.

@@ -88,12 +88,14 @@ def _errors(*statuses: int) -> dict[int, ResponseSpec]:
         403: "FORBIDDEN: not a member of the booking's restaurant, or the role may not do this",
         404: "BOOKING_NOT_FOUND or SESSION_NOT_FOUND (an unknown holdId)",
         409: "STALE_CONTEXT (details.contextVersion: the current one), VALIDATION_FAILED (details.checks), "
-             "HOLD_EXPIRED, SESSION_NOT_HELD or SESSION_CLOSED",
+        "HOLD_EXPIRED, SESSION_NOT_HELD or SESSION_CLOSED",
         410: "GONE: the legacy endpoints are switched off (LEGACY_ENDPOINTS=off); use the session flow",
         422: "UNKNOWN_TABLES: table ids not in the booking's restaurant (details.tableIds)",
         503: "UNAVAILABLE: the database is unreachable or overloaded; retry",
     }
-    return {s: ResponseSpec(data_container=ErrorBody, description=described[s]) for s in (400, 401, 410, 503, *statuses)}
+    return {
+        s: ResponseSpec(data_container=ErrorBody, description=described[s]) for s in (400, 401, 410, 503, *statuses)
+    }
 
 
 def legacy_switch(enabled: bool):
@@ -101,8 +103,13 @@ def legacy_switch(enabled: bool):
 
     def guard(_: ASGIConnection, __: BaseRouteHandler) -> None:
         if not enabled:
-            raise ApiError(410, "GONE", "The legacy assignment endpoints are switched off: use the session flow "
-                           "(POST /api/staff/manual/session).", {"replacement": "/api/staff/manual/session"})
+            raise ApiError(
+                410,
+                "GONE",
+                "The legacy assignment endpoints are switched off: use the session flow "
+                "(POST /api/staff/manual/session).",
+                {"replacement": "/api/staff/manual/session"},
+            )
 
     return guard
 
@@ -116,36 +123,81 @@ def legacy_controller(enabled: bool, provide_token_hash: Any) -> type[Controller
         guards = [legacy_switch(enabled)]
 
         @get("/context", operation_id="legacyGetContext", deprecated=True, responses=_errors(403, 404))
-        async def get_context(self, token_hash: NamedDependency[bytes], state: State,
-                              booking_id: Annotated[UUID, QueryParameter(name="bookingId")]) -> LegacyContext:
+        async def get_context(
+            self,
+            token_hash: NamedDependency[bytes],
+            state: State,
+            booking_id: Annotated[UUID, QueryParameter(name="bookingId")],
+        ) -> LegacyContext:
             """The floor plan for a booking and its contextVersion, to send with validate and hold."""
             return from_row(await db.get_legacy_context(state.pool, token_hash, booking_id), LegacyContext)
 
-        @post("/validate", operation_id="legacyValidate", deprecated=True, status_code=200,
-              responses=_errors(403, 404, 409, 422))
-        async def validate(self, data: JSONBody[LegacySelection], token_hash: NamedDependency[bytes], state: State) -> LegacyValidation:
+        @post(
+            "/validate",
+            operation_id="legacyValidate",
+            deprecated=True,
+            status_code=200,
+            responses=_errors(403, 404, 409, 422),
+        )
+        async def validate(
+            self, data: JSONBody[LegacySelection], token_hash: NamedDependency[bytes], state: State
+        ) -> LegacyValidation:
             """Every check for a selection (valid when none fails); writes nothing."""
-            return from_row(await db.legacy_validate(state.pool, token_hash, data.booking_id, data.table_ids,
-                                                     data.context_version, data.require_adjacency), LegacyValidation)
+            return from_row(
+                await db.legacy_validate(
+                    state.pool,
+                    token_hash,
+                    data.booking_id,
+                    data.table_ids,
+                    data.context_version,
+                    data.require_adjacency,
+                ),
+                LegacyValidation,
+            )
 
-        @post("/hold", operation_id="legacyHold", deprecated=True, status_code=200,
-              responses=_errors(403, 404, 409, 422))
-        async def hold(self, data: JSONBody[LegacySelection], token_hash: NamedDependency[bytes], state: State) -> LegacyHold:
+        @post(
+            "/hold", operation_id="legacyHold", deprecated=True, status_code=200, responses=_errors(403, 404, 409, 422)
+        )
+        async def hold(
+            self, data: JSONBody[LegacySelection], token_hash: NamedDependency[bytes], state: State
+        ) -> LegacyHold:
             """Hold the tables (replacing the caller's previous hold of the booking); all or nothing."""
-            return from_row(await db.legacy_hold(state.pool, token_hash, data.booking_id, data.table_ids,
-                                                 data.context_version, data.require_adjacency), LegacyHold)
+            return from_row(
+                await db.legacy_hold(
+                    state.pool,
+                    token_hash,
+                    data.booking_id,
+                    data.table_ids,
+                    data.context_version,
+                    data.require_adjacency,
+                ),
+                LegacyHold,
+            )
 
-        @post("/confirm", operation_id="legacyConfirm", deprecated=True, status_code=200,
-              responses=_errors(403, 404, 409))
-        async def confirm(self, data: JSONBody[LegacyConfirmRequest], token_hash: NamedDependency[bytes], state: State) -> LegacyAssignment:
+        @post(
+            "/confirm", operation_id="legacyConfirm", deprecated=True, status_code=200, responses=_errors(403, 404, 409)
+        )
+        async def confirm(
+            self, data: JSONBody[LegacyConfirmRequest], token_hash: NamedDependency[bytes], state: State
+        ) -> LegacyAssignment:
             """Turn the hold into the booking's assignment, replacing any previous one."""
-            return from_row(await db.legacy_confirm(state.pool, token_hash, data.hold_id, data.context_version),
-                            LegacyAssignment)
+            return from_row(
+                await db.legacy_confirm(state.pool, token_hash, data.hold_id, data.context_version), LegacyAssignment
+            )
 
-        @delete("/hold", operation_id="legacyReleaseHold", deprecated=True, status_code=200,
-                responses=_errors(403, 404, 409))
-        async def release_hold(self, token_hash: NamedDependency[bytes], state: State,
-                               hold_id: Annotated[UUID, QueryParameter(name="holdId")]) -> LegacyRelease:
+        @delete(
+            "/hold",
+            operation_id="legacyReleaseHold",
+            deprecated=True,
+            status_code=200,
+            responses=_errors(403, 404, 409),
+        )
+        async def release_hold(
+            self,
+            token_hash: NamedDependency[bytes],
+            state: State,
+            hold_id: Annotated[UUID, QueryParameter(name="holdId")],
+        ) -> LegacyRelease:
             """Release a hold (its session is cancelled); releasing twice is harmless."""
             return from_row(await db.legacy_release_hold(state.pool, token_hash, hold_id), LegacyRelease)
 

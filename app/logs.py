@@ -16,7 +16,8 @@ import re
 import sys
 import time
 import uuid
-from datetime import datetime, timezone
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from app import db, metrics
@@ -34,7 +35,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
         }
@@ -85,7 +86,7 @@ class StaffIds:
         return staff_id
 
 
-def route_of(scope: dict) -> str:
+def route_of(scope: Mapping[str, Any]) -> str:
     template = scope.get("path_template")
     return _TYPED.sub(r"{\1}", template) if template else metrics.UNMATCHED
 
@@ -98,7 +99,7 @@ class RequestObserver:
         self.log_requests = log_requests
         self.staff_ids = StaffIds()
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Mapping[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -131,12 +132,29 @@ class RequestObserver:
                 await self._log(scope, headers, request_id, route, status, seconds, code)
             REQUEST_ID.reset(reset)
 
-    async def _log(self, scope: dict, headers: dict, request_id: str, route: str, status: int, seconds: float,
-                   code: str | None) -> None:
+    async def _log(
+        self,
+        scope: Mapping[str, Any],
+        headers: dict,
+        request_id: str,
+        route: str,
+        status: int,
+        seconds: float,
+        code: str | None,
+    ) -> None:
         staff_id = None
         bearer = _BEARER.fullmatch(headers.get(b"authorization", b""))
         app = scope.get("app")
         if bearer and status != 401 and app is not None and hasattr(app.state, "pool"):
             staff_id = await self.staff_ids.lookup(app.state.pool, bearer.group(1))
-        log.info({"requestId": request_id, "method": scope["method"], "route": route, "status": status,
-                  "durationMs": round(seconds * 1000, 2), "errorCode": code, "staffId": staff_id})
+        log.info(
+            {
+                "requestId": request_id,
+                "method": scope["method"],
+                "route": route,
+                "status": status,
+                "durationMs": round(seconds * 1000, 2),
+                "errorCode": code,
+                "staffId": staff_id,
+            }
+        )

@@ -41,12 +41,19 @@ def me_controller(provide_token_hash: Any) -> type[Controller]:
         dependencies = {"token_hash": Provide(provide_token_hash)}
         security = [{"bearer": []}]
 
-        @get("/", operation_id="getMe", responses={
-            401: ResponseSpec(data_container=ErrorBody, description="UNAUTHENTICATED"),
-            404: ResponseSpec(data_container=ErrorBody, description="STAFF_NOT_FOUND: deleted since the token was issued"),
-            503: ResponseSpec(data_container=ErrorBody, description="UNAVAILABLE")})
+        @get(
+            "/",
+            operation_id="getMe",
+            responses={
+                401: ResponseSpec(data_container=ErrorBody, description="UNAUTHENTICATED"),
+                404: ResponseSpec(
+                    data_container=ErrorBody, description="STAFF_NOT_FOUND: deleted since the token was issued"
+                ),
+                503: ResponseSpec(data_container=ErrorBody, description="UNAVAILABLE"),
+            },
+        )
         async def get_me(self, token_hash: NamedDependency[bytes], state: State) -> Me:
-            """The caller: id, displayName, memberships (restaurantId, restaurantName, timezone, role, flags) and flags."""
+            """The caller: id, displayName, flags, memberships (restaurantId, restaurantName, timezone, role, flags)."""
             return from_row(await db.get_me(state.pool, token_hash), Me)
 
     return MeController

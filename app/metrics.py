@@ -20,25 +20,43 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from app import db
 
-REQUESTS = Counter("seating_http_requests", "HTTP requests by route template, method and status.",
-                   ["method", "route", "status"])
-LATENCY = Histogram("seating_http_request_duration_seconds", "HTTP request latency by route template, in seconds.",
-                    ["method", "route"],
-                    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0))
-FLOW_REQUESTS = Counter("seating_flow_requests", "Assignment requests by flow: session (the new API) or legacy.",
-                        ["flow"])
-HOLDS = Counter("seating_holds", "Hold calls by flow and outcome: held, proposed (a check failed), "
-                "conflict (the conflict check failed), stale_context (legacy only).", ["flow", "outcome"])
-CONFIRMS = Counter("seating_confirms", "Confirm calls by flow and outcome: confirmed, or the error code in lower case.",
-                   ["flow", "outcome"])
+REQUESTS = Counter(
+    "seating_http_requests", "HTTP requests by route template, method and status.", ["method", "route", "status"]
+)
+LATENCY = Histogram(
+    "seating_http_request_duration_seconds",
+    "HTTP request latency by route template, in seconds.",
+    ["method", "route"],
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+FLOW_REQUESTS = Counter(
+    "seating_flow_requests", "Assignment requests by flow: session (the new API) or legacy.", ["flow"]
+)
+HOLDS = Counter(
+    "seating_holds",
+    "Hold calls by flow and outcome: held, proposed (a check failed), "
+    "conflict (the conflict check failed), stale_context (legacy only).",
+    ["flow", "outcome"],
+)
+CONFIRMS = Counter(
+    "seating_confirms",
+    "Confirm calls by flow and outcome: confirmed, or the error code in lower case.",
+    ["flow", "outcome"],
+)
 ERRORS = Counter("seating_errors", "Error responses by error code.", ["code"])
 
 UNMATCHED = "(unmatched)"  # a path no route matched: never the raw path, whose values are unbounded
-LEGACY_ROUTES = {"/api/staff/manual/context", "/api/staff/manual/validate", "/api/staff/manual/hold",
-                 "/api/staff/manual/confirm"}
+LEGACY_ROUTES = {
+    "/api/staff/manual/context",
+    "/api/staff/manual/validate",
+    "/api/staff/manual/hold",
+    "/api/staff/manual/confirm",
+}
 _HOLD_ROUTES = {("POST", "/api/staff/manual/session"): "session", ("POST", "/api/staff/manual/hold"): "legacy"}
-_CONFIRM_ROUTES = {("PUT", "/api/staff/manual/session/{session_id}/confirm"): "session",
-                   ("POST", "/api/staff/manual/confirm"): "legacy"}
+_CONFIRM_ROUTES = {
+    ("PUT", "/api/staff/manual/session/{session_id}/confirm"): "session",
+    ("POST", "/api/staff/manual/confirm"): "legacy",
+}
 
 
 class _Outcome(msgspec.Struct):
@@ -77,7 +95,9 @@ def observe(method: str, route: str, status: int, seconds: float, body: bytes | 
         if outcome:
             HOLDS.labels(_HOLD_ROUTES[method, route], outcome).inc()
     elif (method, route) in _CONFIRM_ROUTES:
-        CONFIRMS.labels(_CONFIRM_ROUTES[method, route], "confirmed" if status < 400 else (code or "unknown").lower()).inc()
+        CONFIRMS.labels(
+            _CONFIRM_ROUTES[method, route], "confirmed" if status < 400 else (code or "unknown").lower()
+        ).inc()
     return code
 
 
@@ -90,7 +110,7 @@ def _parse(body: bytes | None) -> _Outcome | None:
         return None
 
 
-def _failed(checks: list[dict[str, Any]] | None) -> set[str]:
+def _failed(checks: list[dict[str, Any]] | None) -> set[str | None]:
     return {c.get("id") for c in checks or () if isinstance(c, dict) and c.get("severity") == "error"}
 
 
@@ -112,8 +132,11 @@ class _Sessions:
         self.counts = counts
 
     def collect(self):
-        gauge = GaugeMetricFamily("seating_sessions", "Active manual assignment sessions by status "
-                                  "(HELD_PAST_EXPIRY: expired, not yet tidied by the sweeper).", labels=["status"])
+        gauge = GaugeMetricFamily(
+            "seating_sessions",
+            "Active manual assignment sessions by status (HELD_PAST_EXPIRY: expired, not yet tidied by the sweeper).",
+            labels=["status"],
+        )
         for status, count in sorted(self.counts.items()):
             gauge.add_metric([status], count)
         yield gauge
@@ -132,4 +155,3 @@ async def metrics(state: State) -> Response[bytes]:
     if counts is not None:  # the database may be down: the service's own counters still answer
         registry.register(_Sessions(counts))
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
-

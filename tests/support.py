@@ -8,17 +8,20 @@ import json
 import random
 import threading
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import psycopg
 import pytest
 from psycopg.rows import dict_row
 
+from app.db import scalar
 from app.errors import SQLSTATE_ERRORS
 
 CODE_TO_SQLSTATE = {code: state for state, (code, _status) in SQLSTATE_ERRORS.items()}
-EVENING = datetime(2030, 6, 1, 19, 0, tzinfo=timezone.utc)
+EVENING = datetime(2030, 6, 1, 19, 0, tzinfo=UTC)
 
 
 class Floor:
@@ -31,10 +34,12 @@ class Floor:
         self._prefix = random.getrandbits(64) << 64
         self._next = 0
         columns = ["name", *settings]
-        self.id = conn.execute(
-            f"INSERT INTO seating.restaurants ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) RETURNING id",
+        self.id = scalar(
+            conn,
+            f"INSERT INTO seating.restaurants ({', '.join(columns)})"
+            f" VALUES ({', '.join(['%s'] * len(columns))}) RETURNING id",
             ["Test Bistro", *settings.values()],
-        ).fetchone()[0]
+        )
         self.zones: dict[str, uuid.UUID] = {}
         self.tables: dict[str, uuid.UUID] = {}
         self.staff: dict[str, uuid.UUID] = {}
@@ -50,16 +55,22 @@ class Floor:
         return uuid.UUID(int=self._prefix | self._next)
 
     def zone(self, name: str) -> uuid.UUID:
-        self.zones[name] = self.conn.execute(
-            "INSERT INTO seating.zones (restaurant_id, name) VALUES (%s, %s) RETURNING id", (self.id, name)
-        ).fetchone()[0]
+        self.zones[name] = scalar(
+            self.conn, "INSERT INTO seating.zones (restaurant_id, name) VALUES (%s, %s) RETURNING id", (self.id, name)
+        )
         return self.zones[name]
 
     def table(self, number: str, capacity: int = 2, zone: str = "Main", **columns) -> uuid.UUID:
         if zone not in self.zones:
             self.zone(zone)
-        values = {"id": self._uuid(), "restaurant_id": self.id, "zone_id": self.zones[zone],
-                  "table_number": number, "capacity": capacity, **columns}
+        values = {
+            "id": self._uuid(),
+            "restaurant_id": self.id,
+            "zone_id": self.zones[zone],
+            "table_number": number,
+            "capacity": capacity,
+            **columns,
+        }
         self.conn.execute(
             f"INSERT INTO seating.table_inventory ({', '.join(values)}) VALUES ({', '.join(['%s'] * len(values))})",
             list(values.values()),
@@ -68,27 +79,37 @@ class Floor:
         return values["id"]
 
     def adjacent(self, a: str, b: str) -> None:
-        self.conn.execute("INSERT INTO seating.table_adjacencies VALUES (%s, %s, %s)",
-                          (self.id, self.tables[a], self.tables[b]))
+        self.conn.execute(
+            "INSERT INTO seating.table_adjacencies VALUES (%s, %s, %s)", (self.id, self.tables[a], self.tables[b])
+        )
 
     def person(self, name: str, role: str | None) -> uuid.UUID:
-        staff_id = self.conn.execute(
+        staff_id = scalar(
+            self.conn,
             "INSERT INTO seating.staff (display_name, email) VALUES (%s, %s) RETURNING id",
             (name, f"{name.lower().replace(' ', '.')}.{uuid.uuid4().hex[:8]}@example.com"),
-        ).fetchone()[0]
+        )
         if role:
-            self.conn.execute("INSERT INTO seating.restaurant_memberships VALUES (%s, %s, %s)",
-                              (staff_id, self.id, role))
+            self.conn.execute(
+                "INSERT INTO seating.restaurant_memberships VALUES (%s, %s, %s)", (staff_id, self.id, role)
+            )
         self.staff[name] = staff_id
         return staff_id
 
-    def booking(self, party_size: int = 2, start: datetime = EVENING, minutes: int = 90,
-                status: str = "pending", guest: str = "Guest") -> uuid.UUID:
-        return self.conn.execute(
+    def booking(
+        self,
+        party_size: int = 2,
+        start: datetime = EVENING,
+        minutes: int = 90,
+        status: str = "pending",
+        guest: str = "Guest",
+    ) -> uuid.UUID:
+        return scalar(
+            self.conn,
             "INSERT INTO seating.bookings (restaurant_id, party_size, start_at, end_at, status, guest_name)"
             " VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
             (self.id, party_size, start, start + timedelta(minutes=minutes), status, guest),
-        ).fetchone()[0]
+        )
 
     def ids(self, *numbers: str) -> list[uuid.UUID]:
         return [self.tables[n] for n in numbers]
@@ -106,17 +127,25 @@ def standard_floor(conn: psycopg.Connection, **settings) -> Floor:
     floor.table("T8", 4, zone="Terrace")
     for a, b in [("T1", "T2"), ("T2", "T3"), ("T3", "T4"), ("T4", "T5"), ("T7", "T8")]:
         floor.adjacent(a, b)
-    for name, role in [("Olga Owner", "owner"), ("Max Manager", "manager"), ("Hana Host", "host"),
-                       ("Hugo Host", "host"), ("Sam Server", "server"), ("Otto Outsider", None)]:
+    for name, role in [
+        ("Olga Owner", "owner"),
+        ("Max Manager", "manager"),
+        ("Hana Host", "host"),
+        ("Hugo Host", "host"),
+        ("Sam Server", "server"),
+        ("Otto Outsider", None),
+    ]:
         floor.person(name, role)
     return floor
 
 
-def call(conn: psycopg.Connection, function: str, *args) -> dict:
-    """SELECT * FROM api.<function>(args...) as a dict."""
+def call(conn: psycopg.Connection, function: str, *args) -> dict[str, Any]:
+    """SELECT * FROM api.<function>(args...): its first row as a dict (AssertionError if none)."""
     placeholders = ", ".join(["%s"] * len(args))
     with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(f"SELECT * FROM api.{function}({placeholders})", args).fetchone()
+        row = cur.execute(f"SELECT * FROM api.{function}({placeholders})", args).fetchone()
+    assert row is not None, f"api.{function} returned no row"
+    return row
 
 
 def hold(conn, staff, booking, tables, require_adjacency=None) -> dict:
@@ -131,25 +160,46 @@ def failing(result: dict) -> list[str]:
     return [c["id"] for c in result["checks"] if c["severity"] == "error"]
 
 
+class RaisedCode:
+    """What raises_code yields; after the block: the error (value), its message and its DETAIL's
+    details."""
+
+    def __init__(self, info: pytest.ExceptionInfo[psycopg.Error]) -> None:
+        self._info = info
+        self.message = ""
+        self.details: Any = None
+
+    @property
+    def value(self) -> psycopg.Error:
+        return self._info.value
+
+
 @contextmanager
-def raises_code(code: str):
+def raises_code(code: str) -> Iterator[RaisedCode]:
     """Expect a documented application error: its SQLSTATE, code in DETAIL, a message and hint."""
     with pytest.raises(psycopg.Error) as info:
-        yield info
+        raised = RaisedCode(info)
+        yield raised
     diag = info.value.diag
     assert diag.sqlstate == CODE_TO_SQLSTATE[code], (diag.sqlstate, diag.message_primary)
+    assert diag.message_detail is not None, (diag.sqlstate, diag.message_primary)
     detail = json.loads(diag.message_detail)
     assert detail["code"] == code
     assert diag.message_primary and diag.message_hint
-    info.details = detail["details"]
+    raised.message = diag.message_primary
+    raised.details = detail["details"]
 
 
 def expire_hold(conn: psycopg.Connection, session_id) -> None:
     """Move a session's hold expiry into the past: time passing, without waiting for it."""
-    conn.execute("UPDATE seating.manual_assignment_sessions SET hold_expires_at = now() - interval '1 second'"
-                 " WHERE id = %s AND status = 'HELD'", (session_id,))
-    conn.execute("UPDATE seating.table_holds SET expires_at = now() - interval '1 second' WHERE session_id = %s",
-                 (session_id,))
+    conn.execute(
+        "UPDATE seating.manual_assignment_sessions SET hold_expires_at = now() - interval '1 second'"
+        " WHERE id = %s AND status = 'HELD'",
+        (session_id,),
+    )
+    conn.execute(
+        "UPDATE seating.table_holds SET expires_at = now() - interval '1 second' WHERE session_id = %s", (session_id,)
+    )
 
 
 def ledger(conn: psycopg.Connection, booking=None) -> list[dict]:
@@ -164,9 +214,14 @@ def ledger(conn: psycopg.Connection, booking=None) -> list[dict]:
 
 def current_tables(conn: psycopg.Connection, booking) -> list:
     """The booking's current assignment (booking_table_assignments rows not released), sorted."""
-    return [row[0] for row in conn.execute(
-        "SELECT table_id FROM seating.booking_table_assignments WHERE booking_id = %s AND released_at IS NULL"
-        " ORDER BY table_id", (booking,))]
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT table_id FROM seating.booking_table_assignments WHERE booking_id = %s AND released_at IS NULL"
+            " ORDER BY table_id",
+            (booking,),
+        )
+    ]
 
 
 def integrity(conn: psycopg.Connection) -> list[tuple]:
@@ -194,7 +249,7 @@ def wait_until_blocked(observer: psycopg.Connection, pid: int, timeout: float = 
     done = threading.Event()
     deadline = datetime.now() + timedelta(seconds=timeout)
     while not done.is_set():
-        if observer.execute("SELECT cardinality(pg_blocking_pids(%s)) > 0", (pid,)).fetchone()[0]:
+        if scalar(observer, "SELECT cardinality(pg_blocking_pids(%s)) > 0", (pid,)):
             return
         if datetime.now() > deadline:
             raise AssertionError(f"backend {pid} never blocked on a lock")

@@ -22,12 +22,24 @@ pytestmark = pytest.mark.bench
 def test_benchmarks_run_end_to_end(tmp_path):
     out = tmp_path / "BENCHMARKS.md"
     env = {**os.environ, "DATABASE_URL": migrations.conninfo_url({**SERVER, "dbname": "postgres"})}
-    done = subprocess.run([sys.executable, "-m", "bench", "--smoke", "--out", str(out)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     report = out.read_text()
-    for section in ("## 1. SQL level", "## 2. HTTP level", "## 3. Contention", "## 4. Growth", "## 5. Round trips",
-                    "## 6. Work per call"):
+    for section in (
+        "## 1. SQL level",
+        "## 2. HTTP level",
+        "## 3. Contention",
+        "## 4. Growth",
+        "## 5. Round trips",
+        "## 6. Work per call",
+    ):
         assert section in report
     assert "No double booking: met; zero 5xx: met; zero deadlocks: met." in report
 
@@ -49,8 +61,13 @@ $$;
 def test_instruction_counts_tell_a_heavier_function_apart(tmp_path):
     heavier = tmp_path / "heavier.sql"
     heavier.write_text(HEAVIER_WINDOW)
-    done = subprocess.run([sys.executable, "-m", "bench.instructions", "--smoke", "--b", str(heavier)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.instructions", "--smoke", "--b", str(heavier)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     rows = {cells[0]: cells[1:] for line in done.stdout.splitlines() if len(cells := line.split(" | ")) > 1}
     tpcb = float(rows["tpcb-like (reference, scale 1)"][0])

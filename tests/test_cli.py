@@ -18,8 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(db_url: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "DATABASE_URL": db_url}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": db_url},
+        timeout=120,
+    )
 
 
 def test_migrate_is_idempotent(db_url):
@@ -54,15 +60,22 @@ def test_token_issue_and_sweep(db_url, conn):
 
     session = conn.execute(
         "SELECT id FROM api.create_session_hold('d0000000-0000-4000-8000-0000000002a3',"
-        " 'd0000000-0000-4000-8000-000000000302', ARRAY['d0000000-0000-4000-8000-000000000104']::uuid[])").fetchone()[0]
+        " 'd0000000-0000-4000-8000-000000000302', ARRAY['d0000000-0000-4000-8000-000000000104']::uuid[])"
+    ).fetchone()[0]
     expire_hold(conn, session)
     assert run(db_url, "sweep").stdout.strip() == "expired sessions: 1"
     assert run(db_url, "sweep").stdout.strip() == "expired sessions: 0"
 
 
 def test_commands_without_database_url_explain_themselves():
-    done = subprocess.run([sys.executable, "-m", "app", "migrate"], cwd=ROOT, capture_output=True, text=True,
-                          env={k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "migrate"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        timeout=60,
+    )
     assert done.returncode != 0 and "DATABASE_URL is not set" in done.stderr
 
 
@@ -74,8 +87,11 @@ def listening_sockets(pid: int, port: int) -> set[int]:
             fields = line.split()
             if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
                 listening.add(int(fields[9]))
-    return listening & {int(link[len("socket:["):-1]) for link in map(_link, Path(f"/proc/{pid}/fd").iterdir())
-                        if link.startswith("socket:[")}
+    return listening & {
+        int(link[len("socket:[") : -1])
+        for link in map(_link, Path(f"/proc/{pid}/fd").iterdir())
+        if link.startswith("socket:[")
+    }
 
 
 def _link(fd: Path) -> str:
@@ -92,15 +108,29 @@ def listening_workers(server_pid: int, port: int) -> list[psutil.Process]:
     return [w for w in psutil.Process(server_pid).children() if listening_sockets(w.pid, port)]
 
 
+def announced_port(server: subprocess.Popen[str]) -> int:
+    """The port `serve --port 0 --workers 2` picked, from the first line it prints."""
+    assert server.stdout is not None, "start the server with stdout=subprocess.PIPE"
+    line = server.stdout.readline()
+    found = re.search(r"http://127\.0\.0\.1:(\d+) with 2 workers", line)
+    assert found is not None, line
+    return int(found.group(1))
+
+
 def test_serve_spreads_keep_alive_connections_over_its_workers(db_url):
     """Hosts' devices (or a proxy) open their keep-alive connections in a burst; each worker must
     get its share, not whichever woke first all of them."""
-    server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", "0",
-                               "--workers", "2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                              text=True, env={**os.environ, "DATABASE_URL": db_url})
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", "0", "--workers", "2"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "DATABASE_URL": db_url},
+    )
     clients: list[socket.socket] = []
     try:
-        port = int(re.search(r"http://127\.0\.0\.1:(\d+) with 2 workers", server.stdout.readline()).group(1))
+        port = announced_port(server)
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -125,8 +155,10 @@ def test_serve_spreads_keep_alive_connections_over_its_workers(db_url):
         # between the workers' accept calls, decides where a connection goes
         assert len(workers) == 2
         assert not listening_sockets(workers[0].pid, port) & listening_sockets(workers[1].pid, port)
-        served = [sum(1 for c in w.net_connections(kind="tcp") if c.status == "ESTABLISHED" and c.laddr.port == port)
-                  for w in workers]
+        served = [
+            sum(1 for c in w.net_connections(kind="tcp") if c.status == "ESTABLISHED" and c.laddr.port == port)
+            for w in workers
+        ]
         assert sum(served) == 16 and min(served) > 0, served
     finally:
         for client in clients:
@@ -155,13 +187,17 @@ def test_flag_set_and_show(db_url, conn):
 
 def test_metrics_count_every_worker_once(db_url):
     """Two workers each serve some of the requests; any one scrape reports all of them."""
-    server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", "0",
-                               "--workers", "2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                              text=True, env={k: v for k, v in {**os.environ, "DATABASE_URL": db_url}.items()
-                                              if k != "PROMETHEUS_MULTIPROC_DIR"})
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", "0", "--workers", "2"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={k: v for k, v in {**os.environ, "DATABASE_URL": db_url}.items() if k != "PROMETHEUS_MULTIPROC_DIR"},
+    )
     clients: list[socket.socket] = []
     try:
-        port = int(re.search(r"http://127\.0\.0\.1:(\d+) with 2 workers", server.stdout.readline()).group(1))
+        port = announced_port(server)
         deadline = time.monotonic() + 60
         while len(listening_workers(server.pid, port)) < 2:
             assert time.monotonic() < deadline, "the workers did not start listening"
@@ -172,14 +208,19 @@ def test_metrics_count_every_worker_once(db_url):
             client.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
         for client in clients:
             assert client.recv(4096).startswith(b"HTTP/1.1 200")
-        served = [sum(1 for c in w.net_connections(kind="tcp") if c.status == "ESTABLISHED" and c.laddr.port == port)
-                  for w in listening_workers(server.pid, port)]
+        served = [
+            sum(1 for c in w.net_connections(kind="tcp") if c.status == "ESTABLISHED" and c.laddr.port == port)
+            for w in listening_workers(server.pid, port)
+        ]
         assert min(served) > 0, served  # both workers counted some
         for _ in range(4):  # whichever worker answers, the totals are the same
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
                 text = response.read().decode()
-            line = next(l for l in text.splitlines()
-                        if l.startswith("seating_http_requests_total{") and 'route="/health"' in l)
+            line = next(
+                row
+                for row in text.splitlines()
+                if row.startswith("seating_http_requests_total{") and 'route="/health"' in row
+            )
             assert float(line.rsplit(" ", 1)[1]) == 16.0, line
             assert 'seating_sessions{status="HELD"}' in text
     finally:

@@ -34,5 +34,7 @@ def floor(conn):
 @pytest.fixture
 def tokens(conn, floor):
     """A bearer header per staff member of the standard floor."""
-    return {name: {"Authorization": f"Bearer {call(conn, 'issue_staff_token', staff)['issue_staff_token']}"}
-            for name, staff in floor.staff.items()}
+    return {
+        name: {"Authorization": f"Bearer {call(conn, 'issue_staff_token', staff)['issue_staff_token']}"}
+        for name, staff in floor.staff.items()
+    }

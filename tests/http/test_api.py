@@ -10,14 +10,27 @@ from litestar.testing import TestClient
 from app.http import create_app
 from tests.support import call, expire_hold
 
-SESSION_KEYS = {"id", "bookingId", "restaurantId", "createdBy", "status", "proposedTables", "holdExpiresAt",
-                "lastValidatedAt", "checks", "createdAt", "updatedAt", "assignment"}
+SESSION_KEYS = {
+    "id",
+    "bookingId",
+    "restaurantId",
+    "createdBy",
+    "status",
+    "proposedTables",
+    "holdExpiresAt",
+    "lastValidatedAt",
+    "checks",
+    "createdAt",
+    "updatedAt",
+    "assignment",
+}
 SESSION = "/api/staff/manual/session"
 
 
 def hold(client, headers, booking, tables, **extra):
-    return client.post(SESSION, json={"bookingId": str(booking), "tableIds": [str(t) for t in tables], **extra},
-                       headers=headers)
+    return client.post(
+        SESSION, json={"bookingId": str(booking), "tableIds": [str(t) for t in tables], **extra}, headers=headers
+    )
 
 
 def assert_error(response, status, code):
@@ -37,7 +50,7 @@ def test_hold_creates_then_updates_the_session(client, floor, tokens):
     assert set(session) == SESSION_KEYS
     assert session["status"] == "HELD" and session["holdExpiresAt"] and session["assignment"] is None
     assert session["proposedTables"] == [str(t) for t in floor.ids("T1", "T2")]
-    assert [c["id"] for c in session["checks"]][0] == "booking_status"
+    assert session["checks"][0]["id"] == "booking_status"
     assert set(session["checks"][0]) == {"id", "severity", "message", "details"}
 
     updated = hold(client, tokens["Hana Host"], booking, floor.ids("T1", "T2"))
@@ -50,8 +63,9 @@ def test_a_failing_selection_is_proposed_with_the_failing_checks(client, floor, 
     body = response.json()
     assert body["status"] == "PROPOSED" and body["holdExpiresAt"] is None
     assert [c["id"] for c in body["checks"] if c["severity"] == "error"] == ["adjacency"]
-    relaxed = hold(client, tokens["Hana Host"], floor.booking(party_size=6), floor.ids("T1", "T3"),
-                   requireAdjacency=False)
+    relaxed = hold(
+        client, tokens["Hana Host"], floor.booking(party_size=6), floor.ids("T1", "T3"), requireAdjacency=False
+    )
     assert relaxed.json()["status"] == "HELD"
 
 
@@ -113,8 +127,11 @@ def test_a_revoked_token_is_unauthenticated(client, conn, floor, tokens):
 def test_forbidden(client, floor, tokens):
     booking = floor.booking()
     assert_error(hold(client, tokens["Sam Server"], booking, floor.ids("T1")), 403, "FORBIDDEN")
-    assert_error(client.get(f"/api/staff/bookings/{booking}/assignment-context", headers=tokens["Otto Outsider"]),
-                 403, "FORBIDDEN")
+    assert_error(
+        client.get(f"/api/staff/bookings/{booking}/assignment-context", headers=tokens["Otto Outsider"]),
+        403,
+        "FORBIDDEN",
+    )
     session = hold(client, tokens["Hana Host"], booking, floor.ids("T1")).json()
     assert_error(client.put(f"{SESSION}/{session['id']}/confirm", headers=tokens["Hugo Host"]), 403, "FORBIDDEN")
     assert_error(client.delete(f"{SESSION}/{session['id']}", headers=tokens["Hugo Host"]), 403, "FORBIDDEN")
@@ -123,11 +140,15 @@ def test_forbidden(client, floor, tokens):
 def test_not_found(client, floor, tokens):
     hana = tokens["Hana Host"]
     assert_error(hold(client, hana, uuid.uuid4(), floor.ids("T1")), 404, "BOOKING_NOT_FOUND")
-    for method, path in [("get", f"{SESSION}/{uuid.uuid4()}"), ("put", f"{SESSION}/{uuid.uuid4()}/confirm"),
-                         ("delete", f"{SESSION}/{uuid.uuid4()}")]:
+    for method, path in [
+        ("get", f"{SESSION}/{uuid.uuid4()}"),
+        ("put", f"{SESSION}/{uuid.uuid4()}/confirm"),
+        ("delete", f"{SESSION}/{uuid.uuid4()}"),
+    ]:
         assert_error(getattr(client, method)(path, headers=hana), 404, "SESSION_NOT_FOUND")
-    assert_error(client.get(f"/api/staff/bookings/{uuid.uuid4()}/assignment-context", headers=hana),
-                 404, "BOOKING_NOT_FOUND")
+    assert_error(
+        client.get(f"/api/staff/bookings/{uuid.uuid4()}/assignment-context", headers=hana), 404, "BOOKING_NOT_FOUND"
+    )
     assert_error(client.get("/api/staff/nowhere", headers=hana), 404, "NOT_FOUND")
     assert_error(client.get("/nowhere"), 404, "NOT_FOUND")
 
@@ -164,42 +185,52 @@ def test_conflicts_409(client, conn, floor, tokens):
 
 def test_unknown_tables_422(client, floor, tokens):
     stranger = uuid.uuid4()
-    error = assert_error(hold(client, tokens["Hana Host"], floor.booking(), [floor.tables["T1"], stranger]),
-                         422, "UNKNOWN_TABLES")
+    error = assert_error(
+        hold(client, tokens["Hana Host"], floor.booking(), [floor.tables["T1"], stranger]), 422, "UNKNOWN_TABLES"
+    )
     assert error["details"]["tableIds"] == [str(stranger)]
 
 
-@pytest.mark.parametrize("body", [
-    b"{not json",
-    b"[]",
-    b'{"bookingId": "not-a-uuid", "tableIds": ["00000000-0000-0000-0000-000000000001"]}',
-    b'{"bookingId": "00000000-0000-0000-0000-000000000001"}',
-    b'{"bookingId": "00000000-0000-0000-0000-000000000001", "tableIds": []}',
-    b'{"bookingId": "00000000-0000-0000-0000-000000000001", "tableIds": "x"}',
-    b'{"bookingId": "00000000-0000-0000-0000-000000000001", "tableIds": [1]}',
-    b'{"bookingId": "00000000-0000-0000-0000-000000000001", "tableIds": ["00000000-0000-0000-0000-000000000001"],'
-    b' "requireAdjacency": "yes"}',
-    b'{"booking_id": "00000000-0000-0000-0000-000000000001", "table_ids": ["00000000-0000-0000-0000-000000000001"]}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"[]",
+        b'{"bookingId": "not-a-uuid", "tableIds": ["00000000-0000-0000-0000-000000000001"]}',
+        b'{"bookingId": "00000000-0000-0000-0000-000000000001"}',
+        b'{"bookingId": "00000000-0000-0000-0000-000000000001", "tableIds": []}',
+        b'{"bookingId": "00000000-0000-0000-0000-000000000001", "tableIds": "x"}',
+        b'{"bookingId": "00000000-0000-0000-0000-000000000001", "tableIds": [1]}',
+        b'{"bookingId": "00000000-0000-0000-0000-000000000001", "tableIds": ["00000000-0000-0000-0000-000000000001"],'
+        b' "requireAdjacency": "yes"}',
+        b'{"booking_id": "00000000-0000-0000-0000-000000000001",'
+        b' "table_ids": ["00000000-0000-0000-0000-000000000001"]}',
+    ],
+)
 def test_invalid_bodies_400(client, tokens, body):
     response = client.post(SESSION, content=body, headers={**tokens["Hana Host"], "Content-Type": "application/json"})
     assert_error(response, 400, "INVALID_INPUT")
 
 
 def test_too_many_tables_400(client, floor, tokens):
-    error = assert_error(hold(client, tokens["Hana Host"], floor.booking(), [uuid.uuid4() for _ in range(21)]),
-                         400, "INVALID_INPUT")
+    error = assert_error(
+        hold(client, tokens["Hana Host"], floor.booking(), [uuid.uuid4() for _ in range(21)]), 400, "INVALID_INPUT"
+    )
     assert "20" in error["message"]
 
 
 def test_oversized_body_400(client, tokens):
-    response = client.post(SESSION, content=b'{"x": "' + b"a" * 40_000 + b'"}',
-                           headers={**tokens["Hana Host"], "Content-Type": "application/json"})
+    response = client.post(
+        SESSION,
+        content=b'{"x": "' + b"a" * 40_000 + b'"}',
+        headers={**tokens["Hana Host"], "Content-Type": "application/json"},
+    )
     assert_error(response, 400, "INVALID_INPUT")
 
 
-@pytest.mark.parametrize("path", [f"{SESSION}/42", f"{SESSION}/not-a-uuid/confirm",
-                                  "/api/staff/bookings/zzz/assignment-context"])
+@pytest.mark.parametrize(
+    "path", [f"{SESSION}/42", f"{SESSION}/not-a-uuid/confirm", "/api/staff/bookings/zzz/assignment-context"]
+)
 def test_non_uuid_path_ids_400(client, tokens, path):
     method = "put" if path.endswith("confirm") else "get"
     error = assert_error(getattr(client, method)(path, headers=tokens["Hana Host"]), 400, "INVALID_INPUT")
@@ -212,8 +243,11 @@ def test_nothing_is_lost_on_bad_input(client, conn, floor, tokens):
 
 
 def test_unreachable_database_503(settings, floor, tokens):
-    app = create_app(replace(settings, database_url="postgresql://nobody@127.0.0.1:1/none?connect_timeout=1",
-                             request_deadline_ms=500))
+    app = create_app(
+        replace(
+            settings, database_url="postgresql://nobody@127.0.0.1:1/none?connect_timeout=1", request_deadline_ms=500
+        )
+    )
     with TestClient(app) as client:
         assert_error(client.get("/health"), 503, "UNAVAILABLE")
         assert_error(hold(client, tokens["Hana Host"], floor.booking(), floor.ids("T1")), 503, "UNAVAILABLE")
@@ -233,8 +267,14 @@ def test_overloaded_database_503(settings, db_url, floor, tokens):
 def test_openapi_describes_every_route_and_error(client):
     schema = client.get("/schema/openapi.json").json()
     operations = {op["operationId"]: op for path in schema["paths"].values() for op in path.values()}
-    assert {"createSessionHold", "confirmSession", "getSession", "cancelSession", "getAssignmentContext",
-            "health"} <= set(operations)
+    assert {
+        "createSessionHold",
+        "confirmSession",
+        "getSession",
+        "cancelSession",
+        "getAssignmentContext",
+        "health",
+    } <= set(operations)
     assert {"200", "201", "400", "401", "403", "404", "422", "503"} <= set(operations["createSessionHold"]["responses"])
     assert "409" in operations["confirmSession"]["responses"]
     body = schema["components"]["schemas"]["HoldRequest"]

@@ -68,13 +68,19 @@ def test_auto_assign_pending_reports_each_booking_and_is_idempotent(client, floo
     again = client.post(url, json=body, headers=tokens["Max Manager"]).json()["results"]
     assert [r["outcome"] for r in again] == ["no_fit"]
 
-    for bad in ({"from": body["to"], "to": body["from"]}, {"from": body["from"]},
-                {"from": "2030-06-01T18:00:00", "to": "2030-06-01T20:00:00"}, {"from": "tonight", "to": body["to"]},
-                {**body, "extra": True}):
+    for bad in (
+        {"from": body["to"], "to": body["from"]},
+        {"from": body["from"]},
+        {"from": "2030-06-01T18:00:00", "to": "2030-06-01T20:00:00"},
+        {"from": "tonight", "to": body["to"]},
+        {**body, "extra": True},
+    ):
         response = client.post(url, json=bad, headers=tokens["Max Manager"])
         assert (response.status_code, response.json()["error"]["code"]) == (400, "INVALID_INPUT"), bad
     response = client.post(url, json=body, headers=tokens["Sam Server"])
     assert (response.status_code, response.json()["error"]["code"]) == (403, "FORBIDDEN")
-    response = client.post(f"/api/staff/restaurants/{uuid.uuid4()}/auto-assign", json=body, headers=tokens["Max Manager"])
+    response = client.post(
+        f"/api/staff/restaurants/{uuid.uuid4()}/auto-assign", json=body, headers=tokens["Max Manager"]
+    )
     assert (response.status_code, response.json()["error"]["code"]) == (403, "FORBIDDEN")
     assert client.post(url, json=body).status_code == 401

@@ -21,8 +21,19 @@ def settings(settings):
     return replace(settings, pool_min_size=1, pool_max_size=1)
 
 
-OPERATIONS = ["createSessionHold", "confirmSession", "getSession", "cancelSession", "getAssignmentContext",
-              "getMe", "legacyGetContext", "legacyValidate", "legacyHold", "legacyConfirm", "legacyReleaseHold"]
+OPERATIONS = [
+    "createSessionHold",
+    "confirmSession",
+    "getSession",
+    "cancelSession",
+    "getAssignmentContext",
+    "getMe",
+    "legacyGetContext",
+    "legacyValidate",
+    "legacyHold",
+    "legacyConfirm",
+    "legacyReleaseHold",
+]
 
 
 @pytest.mark.parametrize("operation_id", OPERATIONS)

@@ -33,13 +33,32 @@ def uuid_text() -> st.SearchStrategy[str]:
 def mangled_uuid() -> st.SearchStrategy[str]:
     """A UUID with something around or inside it: control characters, spaces, NUL, other case,
     braces, a prefix, a character dropped."""
-    junk = st.one_of(st.sampled_from(["\n", "\r\n", "\x00", " ", "\t", "\x7f", "\u00a0", "\u2028", "{", "}",
-                                      "urn:uuid:", "%", "/", "..", "\ufeff"]),
-                     st.characters(max_codepoint=0x1f).map(str))
+    junk = st.one_of(
+        st.sampled_from(
+            [
+                "\n",
+                "\r\n",
+                "\x00",
+                " ",
+                "\t",
+                "\x7f",
+                "\u00a0",
+                "\u2028",
+                "{",
+                "}",
+                "urn:uuid:",
+                "%",
+                "/",
+                "..",
+                "\ufeff",
+            ]
+        ),
+        st.characters(max_codepoint=0x1F).map(str),
+    )
     return st.one_of(
         st.tuples(junk, uuid_text()).map("".join),
         st.tuples(uuid_text(), junk).map("".join),
-        st.tuples(uuid_text(), junk, st.integers(0, 35)).map(lambda t: t[0][:t[2]] + t[1] + t[0][t[2]:]),
+        st.tuples(uuid_text(), junk, st.integers(0, 35)).map(lambda t: t[0][: t[2]] + t[1] + t[0][t[2] :]),
         uuid_text().map(lambda u: u[:-1]),
         uuid_text().map(lambda u: u.upper().replace("-", "")),
         st.text(max_size=60),
@@ -47,13 +66,20 @@ def mangled_uuid() -> st.SearchStrategy[str]:
 
 
 json_scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.integers(min_value=10**30),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=10**30),
     st.floats(allow_nan=False, allow_infinity=False),
-    st.text(max_size=40), st.sampled_from(["true", "false", "0", "1", "null", "", "yes", "NaN"]), mangled_uuid(),
+    st.text(max_size=40),
+    st.sampled_from(["true", "false", "0", "1", "null", "", "yes", "NaN"]),
+    mangled_uuid(),
 )
-json_values = st.recursive(json_scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                                 st.dictionaries(st.text(max_size=10), inner,
-                                                                                 max_size=4)), max_leaves=12)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)),
+    max_leaves=12,
+)
 
 
 @st.composite
@@ -71,15 +97,27 @@ def confused_bodies(draw) -> dict:
 
 
 def raw_bodies() -> st.SearchStrategy[bytes]:
-    deep = st.tuples(st.sampled_from([b"[", b'{"a":', b'{"bookingId":[']), st.integers(200, 20_000),
-                     st.booleans()).map(lambda t: t[0] * t[1] + (b"]" * t[1] if t[0] == b"[" and t[2] else b""))
-    huge = st.tuples(st.sampled_from(["bookingId", "tableIds", "requireAdjacency"]), st.integers(300, 5_000),
-                     st.sampled_from(["9", "1e", "-0.", "1.5e-"])).map(
-        lambda t: json.dumps({"bookingId": str(uuid.uuid4()), "tableIds": [str(uuid.uuid4())]})
-        .replace(f'"{t[0]}":', f'"{t[0]}": {t[2]}{"9" * t[1]},"x{t[0]}":').encode())
-    return st.one_of(deep, huge, st.binary(max_size=300),
-                     confused_bodies().map(lambda b: json.dumps(b).encode()[:-1]),  # truncated
-                     st.binary(max_size=40).map(lambda junk: b'{"bookingId": "' + junk + b'", "tableIds": []}'))
+    deep = st.tuples(st.sampled_from([b"[", b'{"a":', b'{"bookingId":[']), st.integers(200, 20_000), st.booleans()).map(
+        lambda t: t[0] * t[1] + (b"]" * t[1] if t[0] == b"[" and t[2] else b"")
+    )
+    huge = st.tuples(
+        st.sampled_from(["bookingId", "tableIds", "requireAdjacency"]),
+        st.integers(300, 5_000),
+        st.sampled_from(["9", "1e", "-0.", "1.5e-"]),
+    ).map(
+        lambda t: (
+            json.dumps({"bookingId": str(uuid.uuid4()), "tableIds": [str(uuid.uuid4())]})
+            .replace(f'"{t[0]}":', f'"{t[0]}": {t[2]}{"9" * t[1]},"x{t[0]}":')
+            .encode()
+        )
+    )
+    return st.one_of(
+        deep,
+        huge,
+        st.binary(max_size=300),
+        confused_bodies().map(lambda b: json.dumps(b).encode()[:-1]),  # truncated
+        st.binary(max_size=40).map(lambda junk: b'{"bookingId": "' + junk + b'", "tableIds": []}'),
+    )
 
 
 def assert_no_server_error(response):
@@ -98,8 +136,11 @@ def test_type_confusion_in_every_field(client, floor, tokens):
     def run(body):
         response = client.post(SESSION, json=body, headers=hana)
         assert_no_server_error(response)
-        well_typed = (isinstance(body.get("bookingId"), str) and isinstance(body["tableIds"], list)
-                      and isinstance(body.get("requireAdjacency", None), (bool, type(None))))
+        well_typed = (
+            isinstance(body.get("bookingId"), str)
+            and isinstance(body["tableIds"], list)
+            and isinstance(body.get("requireAdjacency", None), (bool, type(None)))
+        )
         if not well_typed:
             assert response.status_code == 400, body
 
@@ -121,9 +162,15 @@ def test_raw_bodies_deep_nesting_huge_numbers_bad_utf8(client, tokens):
     run()
 
 
-@pytest.mark.parametrize("method,route", [("get", SESSION + "/{}"), ("put", SESSION + "/{}/confirm"),
-                                          ("delete", SESSION + "/{}"),
-                                          ("get", "/api/staff/bookings/{}/assignment-context")])
+@pytest.mark.parametrize(
+    "method,route",
+    [
+        ("get", SESSION + "/{}"),
+        ("put", SESSION + "/{}/confirm"),
+        ("delete", SESSION + "/{}"),
+        ("get", "/api/staff/bookings/{}/assignment-context"),
+    ],
+)
 def test_control_characters_and_look_alikes_in_path_ids(client, tokens, method, route):
     hana = tokens["Hana Host"]
     assert client.get(f"{SESSION}/{uuid.uuid4()}", headers=hana).status_code == 404
@@ -136,6 +183,9 @@ def test_control_characters_and_look_alikes_in_path_ids(client, tokens, method, 
         # Slashes around an id are the router's business (an empty segment, a trailing slash).
         if not EXACT_UUID.fullmatch(path_id.strip("/")):  # refused as input, or not routed at all
             assert (response.status_code, response.json()["error"]["code"]) in {
-                (400, "INVALID_INPUT"), (404, "NOT_FOUND"), (405, "METHOD_NOT_ALLOWED")}, (path_id, response.text[:300])
+                (400, "INVALID_INPUT"),
+                (404, "NOT_FOUND"),
+                (405, "METHOD_NOT_ALLOWED"),
+            }, (path_id, response.text[:300])
 
     run()

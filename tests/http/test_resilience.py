@@ -87,23 +87,33 @@ def test_the_deadline_cancels_the_statement_on_the_server(settings, conn):
     a connection the pool hands out again): 503, and the server is idle again."""
     error = run_one(replace(settings, request_deadline_ms=300), "SELECT pg_sleep(60)")
     assert (error.status, error.details["reason"]) == (503, "deadline")
-    assert conn.execute("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'"
-                        " AND state = 'active'").fetchone()[0] == 0
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)' AND state = 'active'"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_lock_and_statement_timeouts_are_set_on_every_connection(settings):
-    row = run_one(replace(settings, lock_timeout_ms=1234, request_deadline_ms=4321),
-                  "SELECT current_setting('lock_timeout') AS lock, current_setting('statement_timeout') AS statement")
+    row = run_one(
+        replace(settings, lock_timeout_ms=1234, request_deadline_ms=4321),
+        "SELECT current_setting('lock_timeout') AS lock, current_setting('statement_timeout') AS statement",
+    )
     assert row == {"lock": "1234ms", "statement": "4321ms"}
 
 
 # --- case 9 ---------------------------------------------------------------------------------------
 
+
 def waiting_on_locks(observer: psycopg.Connection) -> int:
     """Backends of this database waiting for a lock (on the stray transaction, or queued behind
     another waiter for the same row)."""
-    return observer.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                            " AND cardinality(pg_blocking_pids(pid)) > 0").fetchone()[0]
+    return db.scalar(
+        observer,
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND cardinality(pg_blocking_pids(pid)) > 0",
+    )
 
 
 def mean_latency(request, times: int = 15) -> float:
@@ -129,8 +139,9 @@ def test_case9_a_locked_table_in_restaurant_a_leaves_restaurant_b_fast(settings,
     a_bookings = [a.booking() for _ in range(6)]
     # The lock timeout outlasts B's measurement by far. A's first two requests end at the lock
     # timeout; the others, waiting for A's share of the pool, at the deadline.
-    app = create_app(replace(settings, pool_min_size=4, pool_max_size=4, lock_timeout_ms=3000,
-                             request_deadline_ms=4000))
+    app = create_app(
+        replace(settings, pool_min_size=4, pool_max_size=4, lock_timeout_ms=3000, request_deadline_ms=4000)
+    )
 
     def b_requests():
         hold(client, b_token, b_booking, b.ids("T1"))
@@ -142,8 +153,12 @@ def test_case9_a_locked_table_in_restaurant_a_leaves_restaurant_b_fast(settings,
         stray.execute("SELECT 1 FROM seating.table_inventory WHERE id = %s FOR UPDATE", (a.tables["T1"],))
         stray_pid = stray.info.backend_pid
         a_responses = []
-        a_clients = [threading.Thread(target=lambda booking=booking: a_responses.append(
-            hold(client, a_token, booking, a.ids("T1")))) for booking in a_bookings]
+        a_clients = [
+            threading.Thread(
+                target=lambda booking=booking: a_responses.append(hold(client, a_token, booking, a.ids("T1")))
+            )
+            for booking in a_bookings
+        ]
         for thread in a_clients:
             thread.start()
         # step: A's requests wait on the lock, as many as A's share of the pool allows (2 of 4)
@@ -159,8 +174,9 @@ def test_case9_a_locked_table_in_restaurant_a_leaves_restaurant_b_fast(settings,
 
         for thread in a_clients:
             thread.join(timeout=120)
-        still_locked = conn.execute("SELECT state = 'idle in transaction' FROM pg_stat_activity WHERE pid = %s",
-                                    (stray_pid,)).fetchone()[0]
+        still_locked = conn.execute(
+            "SELECT state = 'idle in transaction' FROM pg_stat_activity WHERE pid = %s", (stray_pid,)
+        ).fetchone()[0]
         stray.rollback()
 
     assert still_locked, "the stray transaction must still hold its lock when A's requests end"

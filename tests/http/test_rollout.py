@@ -6,6 +6,7 @@ import logging
 import threading
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from litestar.testing import TestClient
@@ -20,9 +21,20 @@ def test_me(client, conn, floor, tokens):
     me = client.get("/api/staff/me", headers=tokens["Hana Host"])
     assert me.status_code == 200
     body = me.json()
-    assert (body["id"], body["displayName"], body["flags"]) == (str(floor.staff["Hana Host"]), "Hana Host", {FLAG: True})
-    assert body["memberships"] == [{"restaurantId": str(floor.id), "restaurantName": "Test Bistro", "timezone": "UTC", "role": "host",
-                                    "flags": {FLAG: True}}]
+    assert (body["id"], body["displayName"], body["flags"]) == (
+        str(floor.staff["Hana Host"]),
+        "Hana Host",
+        {FLAG: True},
+    )
+    assert body["memberships"] == [
+        {
+            "restaurantId": str(floor.id),
+            "restaurantName": "Test Bistro",
+            "timezone": "UTC",
+            "role": "host",
+            "flags": {FLAG: True},
+        }
+    ]
     call(conn, "set_feature_flag", FLAG, False, floor.id, None)
     assert client.get("/api/staff/me", headers=tokens["Hana Host"]).json()["flags"] == {FLAG: False}
     assert client.get("/api/staff/me").status_code == 401
@@ -57,31 +69,54 @@ def test_a_full_legacy_assignment_over_http(client, conn, floor, tokens):
 def test_legacy_errors(client, floor, tokens):
     hana, hugo = tokens["Hana Host"], tokens["Hugo Host"]
     booking, other = str(floor.booking(party_size=4)), str(floor.booking(party_size=4))
-    version = client.get("/api/staff/manual/context", params={"bookingId": booking}, headers=hana).json()["contextVersion"]
-    hugo_version = client.get("/api/staff/manual/context", params={"bookingId": other},
-                              headers=hugo).json()["contextVersion"]
-    client.post("/api/staff/manual/hold", headers=hugo,
-                json={"bookingId": other, "tableIds": [str(floor.tables["T4"])], "contextVersion": hugo_version})
-    stale = client.post("/api/staff/manual/hold", headers=hana,
-                        json={"bookingId": booking, "tableIds": [str(floor.tables["T3"])], "contextVersion": version})
+    version = client.get("/api/staff/manual/context", params={"bookingId": booking}, headers=hana).json()[
+        "contextVersion"
+    ]
+    hugo_version = client.get("/api/staff/manual/context", params={"bookingId": other}, headers=hugo).json()[
+        "contextVersion"
+    ]
+    client.post(
+        "/api/staff/manual/hold",
+        headers=hugo,
+        json={"bookingId": other, "tableIds": [str(floor.tables["T4"])], "contextVersion": hugo_version},
+    )
+    stale = client.post(
+        "/api/staff/manual/hold",
+        headers=hana,
+        json={"bookingId": booking, "tableIds": [str(floor.tables["T3"])], "contextVersion": version},
+    )
     assert stale.status_code == 409 and stale.json()["error"]["code"] == "STALE_CONTEXT"
     current = stale.json()["error"]["details"]["contextVersion"]
-    taken = client.post("/api/staff/manual/hold", headers=hana,
-                        json={"bookingId": booking, "tableIds": [str(floor.tables["T4"])], "contextVersion": current})
+    taken = client.post(
+        "/api/staff/manual/hold",
+        headers=hana,
+        json={"bookingId": booking, "tableIds": [str(floor.tables["T4"])], "contextVersion": current},
+    )
     assert taken.status_code == 409 and taken.json()["error"]["code"] == "VALIDATION_FAILED"
-    assert client.post("/api/staff/manual/hold", headers=hana,
-                       json={"bookingId": booking, "tableIds": [str(floor.tables["T3"])]}).status_code == 400
+    assert (
+        client.post(
+            "/api/staff/manual/hold", headers=hana, json={"bookingId": booking, "tableIds": [str(floor.tables["T3"])]}
+        ).status_code
+        == 400
+    )
     assert client.get("/api/staff/manual/context", params={"bookingId": "nope"}, headers=hana).status_code == 400
-    assert client.delete("/api/staff/manual/hold", params={"holdId": booking}, headers=hana).json()["error"]["code"] \
+    assert (
+        client.delete("/api/staff/manual/hold", params={"holdId": booking}, headers=hana).json()["error"]["code"]
         == "SESSION_NOT_FOUND"
+    )
 
 
 def test_legacy_release(client, floor, tokens):
     hana = tokens["Hana Host"]
     booking = str(floor.booking(party_size=4))
-    version = client.get("/api/staff/manual/context", params={"bookingId": booking}, headers=hana).json()["contextVersion"]
-    hold_id = client.post("/api/staff/manual/hold", headers=hana, json={
-        "bookingId": booking, "tableIds": [str(floor.tables["T3"])], "contextVersion": version}).json()["holdId"]
+    version = client.get("/api/staff/manual/context", params={"bookingId": booking}, headers=hana).json()[
+        "contextVersion"
+    ]
+    hold_id = client.post(
+        "/api/staff/manual/hold",
+        headers=hana,
+        json={"bookingId": booking, "tableIds": [str(floor.tables["T3"])], "contextVersion": version},
+    ).json()["holdId"]
     released = client.delete("/api/staff/manual/hold", params={"holdId": hold_id}, headers=hana)
     assert released.status_code == 200 and released.json()["status"] == "CANCELLED"
 
@@ -89,17 +124,26 @@ def test_legacy_release(client, floor, tokens):
 def test_legacy_endpoints_switched_off_answer_410(settings, floor, tokens):
     with TestClient(create_app(replace(settings, legacy_endpoints=False))) as off:
         booking = str(floor.booking())
-        for method, path, kwargs in [("GET", "/api/staff/manual/context", {"params": {"bookingId": booking}}),
-                                     ("POST", "/api/staff/manual/validate", {"json": {}}),
-                                     ("POST", "/api/staff/manual/hold", {"json": {}}),
-                                     ("POST", "/api/staff/manual/confirm", {"json": {}}),
-                                     ("DELETE", "/api/staff/manual/hold", {"params": {"holdId": booking}})]:
+        legacy: list[tuple[str, str, dict[str, Any]]] = [
+            ("GET", "/api/staff/manual/context", {"params": {"bookingId": booking}}),
+            ("POST", "/api/staff/manual/validate", {"json": {}}),
+            ("POST", "/api/staff/manual/hold", {"json": {}}),
+            ("POST", "/api/staff/manual/confirm", {"json": {}}),
+            ("DELETE", "/api/staff/manual/hold", {"params": {"holdId": booking}}),
+        ]
+        for method, path, kwargs in legacy:
             gone = off.request(method, path, headers=tokens["Hana Host"], **kwargs)
             assert gone.status_code == 410, (path, gone.text)
             assert gone.json()["error"]["code"] == "GONE"
         # the session flow is untouched
-        assert off.post("/api/staff/manual/session", headers=tokens["Hana Host"],
-                        json={"bookingId": booking, "tableIds": [str(floor.tables["T1"])]}).status_code == 201
+        assert (
+            off.post(
+                "/api/staff/manual/session",
+                headers=tokens["Hana Host"],
+                json={"bookingId": booking, "tableIds": [str(floor.tables["T1"])]},
+            ).status_code
+            == 201
+        )
 
 
 def metric(text: str, name: str, **labels) -> float:
@@ -120,15 +164,24 @@ def test_metrics_count_requests_flows_outcomes_and_sessions(client, floor, token
     before = client.get("/metrics").text
     hana, hugo = tokens["Hana Host"], tokens["Hugo Host"]
     booking, other = str(floor.booking(party_size=4)), str(floor.booking(party_size=4))
-    session = client.post("/api/staff/manual/session", headers=hana,
-                          json={"bookingId": booking, "tableIds": [str(floor.tables["T3"])]}).json()
-    client.post("/api/staff/manual/session", headers=hugo,  # T3 is Hana's: a conflict
-                json={"bookingId": other, "tableIds": [str(floor.tables["T3"])]})
+    session = client.post(
+        "/api/staff/manual/session", headers=hana, json={"bookingId": booking, "tableIds": [str(floor.tables["T3"])]}
+    ).json()
+    client.post(
+        "/api/staff/manual/session",
+        headers=hugo,  # T3 is Hana's: a conflict
+        json={"bookingId": other, "tableIds": [str(floor.tables["T3"])]},
+    )
     client.put(f"/api/staff/manual/session/{session['id']}/confirm", headers=hana)
     client.put(f"/api/staff/manual/session/{session['id']}/confirm", headers=hugo)  # not his: FORBIDDEN
-    version = client.get("/api/staff/manual/context", params={"bookingId": other}, headers=hugo).json()["contextVersion"]
-    client.post("/api/staff/manual/hold", headers=hugo,
-                json={"bookingId": other, "tableIds": [str(floor.tables["T4"])], "contextVersion": version})
+    version = client.get("/api/staff/manual/context", params={"bookingId": other}, headers=hugo).json()[
+        "contextVersion"
+    ]
+    client.post(
+        "/api/staff/manual/hold",
+        headers=hugo,
+        json={"bookingId": other, "tableIds": [str(floor.tables["T4"])], "contextVersion": version},
+    )
     client.get("/no/such/route")
     text = client.get("/metrics").text
     assert client.get("/metrics").headers["content-type"].startswith("text/plain")
@@ -147,8 +200,14 @@ def test_metrics_count_requests_flows_outcomes_and_sessions(client, floor, token
     assert grew("seating_flow_requests_total", flow="legacy") == 2
     assert grew("seating_http_requests_total", method="POST", route="/api/staff/manual/session", status="201") == 2
     assert grew("seating_http_requests_total", method="GET", route="(unmatched)", status="404") == 1
-    assert grew("seating_http_request_duration_seconds_count", method="PUT",
-                route="/api/staff/manual/session/{session_id}/confirm") == 2
+    assert (
+        grew(
+            "seating_http_request_duration_seconds_count",
+            method="PUT",
+            route="/api/staff/manual/session/{session_id}/confirm",
+        )
+        == 2
+    )
     # Hana's session is confirmed; Hugo's (PROPOSED after the conflict) is HELD by his legacy hold
     assert metric(text, "seating_sessions", status="HELD") == 1
     assert metric(text, "seating_sessions", status="PROPOSED") == 0
@@ -187,10 +246,15 @@ def request_lines():
 def test_one_json_line_per_request_with_its_request_id(logged, floor, tokens, request_lines):
     client = logged
     token = tokens["Hana Host"]["Authorization"].split()[1]
-    session = client.post("/api/staff/manual/session", headers={**tokens["Hana Host"], "X-Request-ID": "req-42"},
-                          json={"bookingId": str(floor.booking()), "tableIds": [str(floor.tables["T1"])]})
+    session = client.post(
+        "/api/staff/manual/session",
+        headers={**tokens["Hana Host"], "X-Request-ID": "req-42"},
+        json={"bookingId": str(floor.booking()), "tableIds": [str(floor.tables["T1"])]},
+    )
     assert session.headers["x-request-id"] == "req-42"
-    missing = client.get(f"/api/staff/manual/session/{floor.id}", headers={**tokens["Hana Host"], "X-Request-ID": "bad id!"})
+    missing = client.get(
+        f"/api/staff/manual/session/{floor.id}", headers={**tokens["Hana Host"], "X-Request-ID": "bad id!"}
+    )
     generated = missing.headers["x-request-id"]
     assert generated != "bad id!" and len(generated) == 32
 
@@ -228,12 +292,20 @@ def test_the_in_app_sweeper_expires_sessions(settings, conn, floor):
     expire_hold(conn, held["id"])
     with TestClient(create_app(replace(settings, sweep_interval_seconds=1))):
         deadline = datetime.now() + timedelta(seconds=20)
-        while conn.execute("SELECT status FROM seating.manual_assignment_sessions WHERE id = %s",
-                           (held["id"],)).fetchone()[0] != "EXPIRED":
+        while (
+            conn.execute(
+                "SELECT status FROM seating.manual_assignment_sessions WHERE id = %s", (held["id"],)
+            ).fetchone()[0]
+            != "EXPIRED"
+        ):
             assert datetime.now() < deadline, "the sweeper never ran"
             threading.Event().wait(0.05)
-    assert conn.execute("SELECT reason FROM seating.session_events WHERE session_id = %s ORDER BY id DESC LIMIT 1",
-                        (held["id"],)).fetchone()[0] == "hold expired (sweeper)"
+    assert (
+        conn.execute(
+            "SELECT reason FROM seating.session_events WHERE session_id = %s ORDER BY id DESC LIMIT 1", (held["id"],)
+        ).fetchone()[0]
+        == "hold expired (sweeper)"
+    )
 
 
 def test_api_docs_render_offline(client):

@@ -8,7 +8,7 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from tests.support import EVENING, call, integrity, hold, overlapping_allocations, wait_until_blocked
+from tests.support import EVENING, call, hold, integrity, overlapping_allocations, wait_until_blocked
 
 
 @pytest.fixture
@@ -33,8 +33,10 @@ def connect(db_url):
 
 def batch(connection, staff, restaurant):
     with connection.cursor(row_factory=dict_row) as cur:
-        return cur.execute("SELECT * FROM api.auto_assign_pending(%s, %s, %s, %s)",
-                           (staff, restaurant, EVENING - timedelta(hours=1), EVENING + timedelta(hours=3))).fetchall()
+        return cur.execute(
+            "SELECT * FROM api.auto_assign_pending(%s, %s, %s, %s)",
+            (staff, restaurant, EVENING - timedelta(hours=1), EVENING + timedelta(hours=3)),
+        ).fetchall()
 
 
 def test_batch_waits_for_a_host_holding_a_pending_booking_then_leaves_it_to_them(conn, floor, connect, pool):

@@ -11,16 +11,33 @@ from app.errors import HTTP_ONLY_ERRORS, SQLSTATE_ERRORS
 from app.settings import APP_ROLE
 from tests.support import hold
 
-APP_FUNCTIONS = {"create_session_hold", "confirm_session", "cancel_session", "get_session", "evaluate_selection",
-                 "get_assignment_context",
-                 # automatic assignment (DESIGN §12)
-                 "suggest_tables", "auto_assign", "auto_assign_pending",
-                 "expire_sessions", "authenticate_staff",
-                 # the staff page (DESIGN §11)
-                 "list_bookings", "issue_event_ticket", "redeem_event_ticket",
-                 # operations and the migration path (DESIGN §13)
-                 "get_me", "get_session_counts", "run_sweeper",
-                 "get_legacy_context", "legacy_validate", "legacy_hold", "legacy_confirm", "legacy_release_hold"}
+APP_FUNCTIONS = {
+    "create_session_hold",
+    "confirm_session",
+    "cancel_session",
+    "get_session",
+    "evaluate_selection",
+    "get_assignment_context",
+    # automatic assignment (DESIGN §12)
+    "suggest_tables",
+    "auto_assign",
+    "auto_assign_pending",
+    "expire_sessions",
+    "authenticate_staff",
+    # the staff page (DESIGN §11)
+    "list_bookings",
+    "issue_event_ticket",
+    "redeem_event_ticket",
+    # operations and the migration path (DESIGN §13)
+    "get_me",
+    "get_session_counts",
+    "run_sweeper",
+    "get_legacy_context",
+    "legacy_validate",
+    "legacy_hold",
+    "legacy_confirm",
+    "legacy_release_hold",
+}
 # Reference tables, the same for every restaurant (Citus: replicated, not distributed).
 GLOBAL_TABLES = {"staff", "staff_tokens", "feature_flags", "sweeper_runs"}
 
@@ -31,7 +48,9 @@ def functions(conn):
         "       EXISTS (SELECT FROM aclexplode(p.proacl) a WHERE a.grantee = 0),"
         "       has_function_privilege(%s, p.oid, 'EXECUTE'), p.prosecdef, obj_description(p.oid, 'pg_proc')"
         "  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-        " WHERE n.nspname IN ('api', 'seating') ORDER BY 1, 2", (APP_ROLE,)).fetchall()
+        " WHERE n.nspname IN ('api', 'seating') ORDER BY 1, 2",
+        (APP_ROLE,),
+    ).fetchall()
 
 
 # One-expression SQL helpers the planner inlines into queries; SET search_path would stop that,
@@ -42,14 +61,17 @@ INLINED_EXPRESSIONS = {"_hold_is_live", "_booking_is_closed"}
 def test_every_function_pins_an_empty_search_path(conn):
     rows = functions(conn)
     assert len(rows) > 20
-    assert [r[2] for r in rows
-            if (r[3] is None or 'search_path=""' not in r[3]) and r[1] not in INLINED_EXPRESSIONS] == []
+    assert [
+        r[2] for r in rows if (r[3] is None or 'search_path=""' not in r[3]) and r[1] not in INLINED_EXPRESSIONS
+    ] == []
 
 
 def test_inlined_expressions_read_no_table_and_name_everything_fully(conn):
     rows = conn.execute(
         "SELECT p.proname, l.lanname, p.prosrc, p.proconfig FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang"
-        " WHERE p.pronamespace = 'seating'::regnamespace AND p.proname = ANY (%s)", (list(INLINED_EXPRESSIONS),)).fetchall()
+        " WHERE p.pronamespace = 'seating'::regnamespace AND p.proname = ANY (%s)",
+        (list(INLINED_EXPRESSIONS),),
+    ).fetchall()
     assert {r[0] for r in rows} == INLINED_EXPRESSIONS
     for name, language, source, config in rows:
         assert language == "sql" and config is None, name
@@ -77,13 +99,18 @@ def test_no_overloads(conn):
 
 
 def test_app_role_cannot_touch_any_seating_table(conn):
-    tables = [r[0] for r in conn.execute(
-        "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = 'seating' AND c.relkind = 'r'")]
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = 'seating' AND c.relkind = 'r'"
+        )
+    ]
     assert len(tables) >= 12
     for table in tables:
-        assert not conn.execute("SELECT has_table_privilege(%s, %s, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE')",
-                                (APP_ROLE, table)).fetchone()[0], table
+        assert not conn.execute(
+            "SELECT has_table_privilege(%s, %s, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE')", (APP_ROLE, table)
+        ).fetchone()[0], table
     assert not conn.execute("SELECT has_schema_privilege(%s, 'seating', 'USAGE')", (APP_ROLE,)).fetchone()[0]
 
 
@@ -107,7 +134,8 @@ def test_every_key_of_a_restaurant_table_includes_restaurant_id(conn):
         "       EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'restaurant_id'"
         "               AND a.attnum = ANY (i.indkey))"
         "  FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = 'seating' AND (i.indisunique OR i.indisexclusion) AND c.relname <> 'restaurants'").fetchall()
+        " WHERE n.nspname = 'seating' AND (i.indisunique OR i.indisexclusion) AND c.relname <> 'restaurants'"
+    ).fetchall()
     assert rows
     assert [index for table, index, has in rows if table not in GLOBAL_TABLES and not has] == []
 
@@ -122,8 +150,10 @@ def test_every_error_code_raises_its_documented_sqlstate(conn):
 
 def test_docs_list_exactly_the_codes_in_use():
     text = (Path(__file__).resolve().parents[2] / "docs" / "errors.md").read_text()
-    sql_rows = {(code, state, int(status)) for code, state, status in
-                re.findall(r"^\| `([A-Z_]+)` \| `(SA\d{3})` \| (\d{3}) \|", text, re.M)}
+    sql_rows = {
+        (code, state, int(status))
+        for code, state, status in re.findall(r"^\| `([A-Z_]+)` \| `(SA\d{3})` \| (\d{3}) \|", text, re.M)
+    }
     assert sql_rows == {(code, state, status) for state, (code, status) in SQLSTATE_ERRORS.items()}
     http_rows = {(code, int(status)) for code, status in re.findall(r"^\| `([A-Z_]+)` \| (\d{3}) \|", text, re.M)}
     assert http_rows == set(HTTP_ONLY_ERRORS.items())

@@ -1,7 +1,6 @@
 """Concurrency with real connections in an explicit step order: a step that must wait is
 observed waiting on a lock (pg_blocking_pids) before the next step runs. No sleeps."""
 
-import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -77,9 +76,13 @@ def test_opposite_table_orders_do_not_deadlock(conn, floor, connect, pool):
     gate = connect(autocommit=False)
     gate.execute("SELECT 1 FROM seating.table_inventory WHERE id = %s FOR UPDATE", (t2,))
 
-    future_a, pid_a = in_background(pool, connect(), "create_session_hold", hana, floor.booking(party_size=4), [t1, t2], None)
+    future_a, pid_a = in_background(
+        pool, connect(), "create_session_hold", hana, floor.booking(party_size=4), [t1, t2], None
+    )
     wait_until_blocked(conn, pid_a)
-    future_b, pid_b = in_background(pool, connect(), "create_session_hold", hugo, floor.booking(party_size=4), [t2, t1], None)
+    future_b, pid_b = in_background(
+        pool, connect(), "create_session_hold", hugo, floor.booking(party_size=4), [t2, t1], None
+    )
     wait_until_blocked(conn, pid_b)
     gate.commit()
 
@@ -163,15 +166,20 @@ def test_a_ledger_write_that_skips_the_table_locks_still_loses_to_the_exclude_co
     """A DBA stretches a maintenance block over the evening in an open transaction; a hold that
     checked before the stretch committed hits the EXCLUDE constraint, and reports the conflict
     instead of failing with 23P01."""
-    conn.execute("INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
-                 " VALUES (%s, %s, 'maintenance', tstzrange(%s, %s), 'floor polish')",
-                 (floor.id, floor.tables["T1"], EVENING - timedelta(hours=4), EVENING - timedelta(hours=3)))
+    conn.execute(
+        "INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
+        " VALUES (%s, %s, 'maintenance', tstzrange(%s, %s), 'floor polish')",
+        (floor.id, floor.tables["T1"], EVENING - timedelta(hours=4), EVENING - timedelta(hours=3)),
+    )
     dba = connect(autocommit=False)
-    dba.execute("UPDATE seating.allocations SET during = tstzrange(%s, %s) WHERE note = 'floor polish'",
-                (EVENING - timedelta(hours=4), EVENING + timedelta(hours=4)))
+    dba.execute(
+        "UPDATE seating.allocations SET during = tstzrange(%s, %s) WHERE note = 'floor polish'",
+        (EVENING - timedelta(hours=4), EVENING + timedelta(hours=4)),
+    )
 
-    future, pid = in_background(pool, connect(), "create_session_hold", floor.staff["Hana Host"], floor.booking(),
-                                floor.ids("T1"), None)
+    future, pid = in_background(
+        pool, connect(), "create_session_hold", floor.staff["Hana Host"], floor.booking(), floor.ids("T1"), None
+    )
     wait_until_blocked(conn, pid)  # its insert waits on the DBA's uncommitted row
     dba.commit()
 
@@ -180,26 +188,36 @@ def test_a_ledger_write_that_skips_the_table_locks_still_loses_to_the_exclude_co
     [blocker] = next(c for c in lost["checks"] if c["id"] == "conflict")["details"]["conflicts"]
     assert blocker["note"] == "floor polish"
     assert conn.execute("SELECT count(*) FROM seating.table_holds").fetchone()[0] == 0
-    assert conn.execute("SELECT first_held_at FROM seating.manual_assignment_sessions WHERE id = %s",
-                        (lost["id"],)).fetchone()[0] is None
+    assert (
+        conn.execute(
+            "SELECT first_held_at FROM seating.manual_assignment_sessions WHERE id = %s", (lost["id"],)
+        ).fetchone()[0]
+        is None
+    )
     assert overlapping_allocations(conn) == []
 
 
-def test_a_confirm_that_loses_to_the_exclude_constraint_reports_the_blocker_and_changes_nothing(conn, floor, connect, pool):
+def test_a_confirm_that_loses_to_the_exclude_constraint_reports_the_blocker_and_changes_nothing(
+    conn, floor, connect, pool
+):
     """A DBA, in an open transaction, deletes a held table's ledger row and stretches a maintenance
     block over the evening. A confirm that checked before the commit waits on the row, then hits
     the EXCLUDE constraint: VALIDATION_FAILED naming the block, and nothing is assigned."""
     hana = floor.staff["Hana Host"]
     booking = floor.booking()
-    conn.execute("INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
-                 " VALUES (%s, %s, 'maintenance', tstzrange(%s, %s), 'floor polish')",
-                 (floor.id, floor.tables["T1"], EVENING - timedelta(hours=4), EVENING - timedelta(hours=3)))
+    conn.execute(
+        "INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
+        " VALUES (%s, %s, 'maintenance', tstzrange(%s, %s), 'floor polish')",
+        (floor.id, floor.tables["T1"], EVENING - timedelta(hours=4), EVENING - timedelta(hours=3)),
+    )
     held = hold(conn, hana, booking, floor.ids("T1"))
     assert held["status"] == "HELD"
     dba = connect(autocommit=False)  # neither statement locks the table row, as a table lock would
     dba.execute("DELETE FROM seating.allocations WHERE kind = 'hold' AND table_id = %s", (floor.tables["T1"],))
-    dba.execute("UPDATE seating.allocations SET during = tstzrange(%s, %s) WHERE note = 'floor polish'",
-                (EVENING - timedelta(hours=4), EVENING + timedelta(hours=4)))
+    dba.execute(
+        "UPDATE seating.allocations SET during = tstzrange(%s, %s) WHERE note = 'floor polish'",
+        (EVENING - timedelta(hours=4), EVENING + timedelta(hours=4)),
+    )
 
     future, pid = in_background(pool, connect(), "confirm_session", hana, held["id"])
     wait_until_blocked(conn, pid)  # releasing the hold waits on the DBA's uncommitted delete
@@ -207,10 +225,14 @@ def test_a_confirm_that_loses_to_the_exclude_constraint_reports_the_blocker_and_
 
     with raises_code("VALIDATION_FAILED") as error:
         future.result(timeout=10)
-    checks = json.loads(error.value.diag.message_detail)["details"]["checks"]
+    checks = error.details["checks"]
     [blocker] = next(c for c in checks if c["id"] == "conflict")["details"]["conflicts"]
     assert (blocker["kind"], blocker["note"]) == ("maintenance", "floor polish")
     assert call(conn, "get_session", hana, held["id"])["status"] == "HELD"
-    assert conn.execute("SELECT count(*) FROM seating.booking_table_assignments WHERE booking_id = %s",
-                        (booking,)).fetchone()[0] == 0
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM seating.booking_table_assignments WHERE booking_id = %s", (booking,)
+        ).fetchone()[0]
+        == 0
+    )
     assert overlapping_allocations(conn) == []

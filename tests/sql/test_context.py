@@ -18,13 +18,23 @@ def test_every_state_in_priority_order(conn, floor):
     other = floor.booking(guest="Ada")
     call(conn, "confirm_session", hana, hold(conn, hana, other, floor.ids("T2"))["id"])
     hold(conn, hugo, floor.booking(), floor.ids("T3"))
-    conn.execute("INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
-                 " VALUES (%s, %s, 'maintenance', tstzrange(%s, %s), 'paint')",
-                 (floor.id, floor.tables["T4"], EVENING, EVENING + timedelta(hours=1)))
+    conn.execute(
+        "INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
+        " VALUES (%s, %s, 'maintenance', tstzrange(%s, %s), 'paint')",
+        (floor.id, floor.tables["T4"], EVENING, EVENING + timedelta(hours=1)),
+    )
 
     context = call(conn, "get_assignment_context", hana, booking)
-    assert states(context) == {"T1": "free", "T2": "assigned", "T3": "held", "T4": "blocked", "T5": "free",
-                               "T6": "inactive", "T7": "free", "T8": "free"}
+    assert states(context) == {
+        "T1": "free",
+        "T2": "assigned",
+        "T3": "held",
+        "T4": "blocked",
+        "T5": "free",
+        "T6": "inactive",
+        "T7": "free",
+        "T8": "free",
+    }
     by_number = {t["tableNumber"]: t for t in context["tables"]}
     assert by_number["T2"]["blocker"]["bookingId"] == str(other)
     assert by_number["T2"]["blocker"]["guestName"] == "Ada"
@@ -49,7 +59,9 @@ def test_own_session_and_own_assignment_are_not_held_or_assigned(conn, floor):
 
 
 def test_tables_carry_what_a_floor_plan_draws(conn, floor):
-    conn.execute("UPDATE seating.table_inventory SET position_x = 1.5, position_y = 2 WHERE id = %s", (floor.tables["T1"],))
+    conn.execute(
+        "UPDATE seating.table_inventory SET position_x = 1.5, position_y = 2 WHERE id = %s", (floor.tables["T1"],)
+    )
     context = call(conn, "get_assignment_context", floor.staff["Sam Server"], floor.booking())
     t1 = next(t for t in context["tables"] if t["tableNumber"] == "T1")
     assert t1["position"] == {"x": 1.5, "y": 2}

@@ -7,8 +7,17 @@ import pytest
 
 from tests.support import EVENING, Floor, call, check, expire_hold, failing, hold, ledger, raises_code
 
-CHECK_ORDER = ["booking_status", "active", "capacity", "slack", "party_limits", "zone", "movable",
-               "adjacency", "conflict"]
+CHECK_ORDER = [
+    "booking_status",
+    "active",
+    "capacity",
+    "slack",
+    "party_limits",
+    "zone",
+    "movable",
+    "adjacency",
+    "conflict",
+]
 
 
 def evaluate(conn, booking, tables, require_adjacency=None):
@@ -46,7 +55,9 @@ def test_booking_status_open_bookings_pass(conn, floor, status):
 def test_active_names_the_inactive_table(conn, floor):
     result = evaluate(conn, floor.booking(), floor.ids("T6"))
     assert check(result, "active")["severity"] == "error"
-    assert check(result, "active")["details"]["inactiveTables"] == [{"tableId": str(floor.tables["T6"]), "tableNumber": "T6"}]
+    assert check(result, "active")["details"]["inactiveTables"] == [
+        {"tableId": str(floor.tables["T6"]), "tableNumber": "T6"}
+    ]
     assert "T6" in check(result, "active")["message"]
     assert check(evaluate(conn, floor.booking(), floor.ids("T1")), "active")["severity"] == "ok"
 
@@ -225,8 +236,7 @@ def test_evaluate_writes_nothing(conn, floor):
     evaluate(conn, floor.booking(), floor.ids("T1"))
     assert conn.execute("SELECT count(*) FROM seating.manual_assignment_sessions").fetchone()[0] == before
     assert ledger(conn) == []
-    volatility = conn.execute(
-        "SELECT provolatile FROM pg_proc WHERE oid = 'seating._evaluate'::regproc").fetchone()[0]
+    volatility = conn.execute("SELECT provolatile FROM pg_proc WHERE oid = 'seating._evaluate'::regproc").fetchone()[0]
     assert volatility == "s"
 
 

@@ -39,8 +39,7 @@ def move(conn, booking, start, end):
 
 
 def window_of(conn, booking):
-    return conn.execute("SELECT DISTINCT during FROM seating.allocations WHERE booking_id = %s",
-                        (booking,)).fetchall()
+    return conn.execute("SELECT DISTINCT during FROM seating.allocations WHERE booking_id = %s", (booking,)).fetchall()
 
 
 def status(conn, booking):
@@ -53,6 +52,7 @@ def hana(floor):
 
 
 # -- 1. a booking's times ------------------------------------------------------------------------
+
 
 def test_a_moved_booking_takes_its_tables_to_the_new_time(conn, floor, hana):
     """Case 1: X moved from 19:00 to 22:00 keeps T1 for 22:00 and frees it at 19:00."""
@@ -83,15 +83,21 @@ def test_a_booking_moved_onto_a_taken_table_loses_it_and_the_loss_is_recorded(co
     assert current_tables(conn, x) == floor.ids("T1")  # T1 is still free then: it stays X's
     assert current_tables(conn, y) == floor.ids("T2")
     assert [(r["table_number"], r["kind"], r["booking_id"]) for r in ledger(conn)] == [
-        ("T1", "assignment", x), ("T2", "assignment", y)]
+        ("T1", "assignment", x),
+        ("T2", "assignment", y),
+    ]
     assert status(conn, x) == "pending_allocation"
     [(from_status, to_status, reason)] = conn.execute(
         "SELECT from_status, to_status, reason FROM seating.booking_status_history WHERE booking_id = %s"
-        " AND to_status = 'pending_allocation'", (x,)).fetchall()
+        " AND to_status = 'pending_allocation'",
+        (x,),
+    ).fetchall()
     assert (from_status, to_status) == ("confirmed", "pending_allocation") and "table T2" in reason
     [(table, released_reason)] = conn.execute(
         "SELECT table_id, release_reason FROM seating.booking_table_assignments"
-        " WHERE booking_id = %s AND released_at IS NOT NULL", (x,)).fetchall()
+        " WHERE booking_id = %s AND released_at IS NOT NULL",
+        (x,),
+    ).fetchall()
     assert table == floor.tables["T2"] and "taken" in released_reason and "T2" in released_reason
     assert integrity(conn) == []
 
@@ -138,6 +144,7 @@ def test_a_booking_whose_time_is_over_cannot_be_held(conn, floor, hana):
 
 # -- 2. closing and reopening --------------------------------------------------------------------
 
+
 def test_a_reopened_booking_comes_back_without_tables(conn, floor, hana):
     """Case 2: X confirmed on T1, cancelled; Y confirmed on T1; X confirmed again has no table."""
     x = floor.booking(guest="X")
@@ -151,12 +158,14 @@ def test_a_reopened_booking_comes_back_without_tables(conn, floor, hana):
     assert call(conn, "get_assignment_context", hana, x)["current_assignment"] == []
     context_y = call(conn, "get_assignment_context", hana, y)
     assert context_y["current_assignment"] == [str(floor.tables["T1"])]
-    assert conn.execute("SELECT release_reason FROM seating.booking_table_assignments WHERE booking_id = %s",
-                        (x,)).fetchall() == [("booking cancelled",)]
+    assert conn.execute(
+        "SELECT release_reason FROM seating.booking_table_assignments WHERE booking_id = %s", (x,)
+    ).fetchall() == [("booking cancelled",)]
     assert integrity(conn) == []
 
 
 # -- 3. deleting a table -------------------------------------------------------------------------
+
 
 def test_a_table_in_use_cannot_be_deleted(conn, floor, hana):
     """Case 3: a future assignment or a live hold refuses the DELETE with TABLE_IN_USE."""
@@ -188,26 +197,31 @@ def test_a_table_no_longer_in_use_is_deleted_and_its_history_kept(conn, floor, h
     conn.execute("DELETE FROM seating.table_inventory WHERE id = %s", (floor.tables["T1"],))
     assert conn.execute(
         "SELECT table_number, released_at IS NOT NULL FROM seating.booking_table_assignments WHERE booking_id = %s",
-        (x,)).fetchall() == [("T1", True)]
+        (x,),
+    ).fetchall() == [("T1", True)]
     assert integrity(conn) == []
 
 
 def test_deleting_a_restaurant_takes_everything_with_it(conn, floor, hana):
     confirm(conn, hana, floor.booking(guest="X"), floor.ids("T1"))
     conn.execute("DELETE FROM seating.restaurants WHERE id = %s", (floor.id,))
-    assert conn.execute("SELECT count(*) FROM seating.table_inventory WHERE restaurant_id = %s",
-                        (floor.id,)).fetchone()[0] == 0
+    assert (
+        conn.execute("SELECT count(*) FROM seating.table_inventory WHERE restaurant_id = %s", (floor.id,)).fetchone()[0]
+        == 0
+    )
 
 
 # -- 4. the turnover buffer ----------------------------------------------------------------------
+
 
 def set_buffer(conn, floor, minutes):
     conn.execute("UPDATE seating.restaurants SET turnover_buffer_minutes = %s WHERE id = %s", (minutes, floor.id))
 
 
 def buffer_of(conn, floor):
-    return conn.execute("SELECT turnover_buffer_minutes FROM seating.restaurants WHERE id = %s",
-                        (floor.id,)).fetchone()[0]
+    return conn.execute(
+        "SELECT turnover_buffer_minutes FROM seating.restaurants WHERE id = %s", (floor.id,)
+    ).fetchone()[0]
 
 
 def test_a_longer_buffer_moves_the_ledger_and_judges_alike(conn, floor, hana):
@@ -249,26 +263,32 @@ def test_a_buffer_that_would_collide_is_refused_whole(conn, floor, hana):
 
 # -- 5. times are finite -------------------------------------------------------------------------
 
+
 def test_infinite_times_are_refused(conn, floor, hana):
     x = floor.booking(guest="X")
     with pytest.raises(psycopg.errors.CheckViolation, match="bookings_times_finite"):
         conn.execute("UPDATE seating.bookings SET end_at = 'infinity' WHERE id = %s", (x,))
     with pytest.raises(psycopg.errors.CheckViolation, match="allocations_during_finite"):
-        conn.execute("INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
-                     " VALUES (%s, %s, 'maintenance', tstzrange(%s, 'infinity'), 'forever')",
-                     (floor.id, floor.tables["T1"], EVENING))
+        conn.execute(
+            "INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
+            " VALUES (%s, %s, 'maintenance', tstzrange(%s, 'infinity'), 'forever')",
+            (floor.id, floor.tables["T1"], EVENING),
+        )
     assert call(conn, "get_assignment_context", hana, x)["booking"]["endAt"]
 
 
 # -- 12. an expired hold blocks nobody -----------------------------------------------------------
 
+
 def test_an_expired_hold_does_not_block_a_maintenance_block(conn, floor, hana):
     """Case 12: no sweeper ran, yet a DBA's maintenance INSERT over the expired hold succeeds."""
     held = hold(conn, hana, floor.booking(guest="X"), floor.ids("T1"))
     expire_hold(conn, held["id"])
-    conn.execute("INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
-                 " VALUES (%s, %s, 'maintenance', tstzrange(%s, %s), 'wobbly leg')",
-                 (floor.id, floor.tables["T1"], EVENING, EVENING + HOUR))
+    conn.execute(
+        "INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
+        " VALUES (%s, %s, 'maintenance', tstzrange(%s, %s), 'wobbly leg')",
+        (floor.id, floor.tables["T1"], EVENING, EVENING + HOUR),
+    )
     assert [(r["table_number"], r["kind"]) for r in ledger(conn)] == [("T1", "maintenance")]
     assert call(conn, "get_session", hana, held["id"])["status"] == "EXPIRED"
     assert integrity(conn) == []
@@ -277,12 +297,15 @@ def test_an_expired_hold_does_not_block_a_maintenance_block(conn, floor, hana):
 def test_a_live_hold_still_blocks_a_maintenance_block(conn, floor, hana):
     hold(conn, hana, floor.booking(guest="X"), floor.ids("T1"))
     with pytest.raises(psycopg.errors.ExclusionViolation):
-        conn.execute("INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
-                     " VALUES (%s, %s, 'maintenance', tstzrange(%s, %s), 'wobbly leg')",
-                     (floor.id, floor.tables["T1"], EVENING, EVENING + HOUR))
+        conn.execute(
+            "INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
+            " VALUES (%s, %s, 'maintenance', tstzrange(%s, %s), 'wobbly leg')",
+            (floor.id, floor.tables["T1"], EVENING, EVENING + HOUR),
+        )
 
 
 # -- the integrity check itself ------------------------------------------------------------------
+
 
 def test_check_integrity_names_what_is_broken(conn, floor, hana):
     x = floor.booking(guest="X")
@@ -296,6 +319,7 @@ def test_check_integrity_names_what_is_broken(conn, floor, hana):
 
 
 # -- concurrency: a move or a buffer change racing a hold, in explicit step order ----------------
+
 
 @pytest.fixture
 def other_connections(db_url):

@@ -5,6 +5,7 @@ state machine (DESIGN §5) after every step."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 import psycopg
 from hypothesis import HealthCheck, settings
@@ -54,7 +55,9 @@ class Model:
 
 
 def error_code(error: psycopg.Error) -> str:
-    return SQLSTATE_ERRORS[error.diag.sqlstate][0]
+    sqlstate = error.diag.sqlstate
+    assert sqlstate is not None, f"an error without a SQLSTATE: {error}"
+    return SQLSTATE_ERRORS[sqlstate][0]
 
 
 class SessionMachine(RuleBasedStateMachine):
@@ -74,20 +77,27 @@ class SessionMachine(RuleBasedStateMachine):
         except psycopg.Error as error:
             return None, error_code(error)
 
-    @rule(staff=st.sampled_from(STAFF), booking=st.sampled_from(BOOKINGS),
-          tables=st.sets(st.sampled_from(TABLES), min_size=1).map(frozenset))
+    @rule(
+        staff=st.sampled_from(STAFF),
+        booking=st.sampled_from(BOOKINGS),
+        tables=st.sets(st.sampled_from(TABLES), min_size=1).map(frozenset),
+    )
     def hold(self, staff, booking, tables):
         model = self.model
         active = model.latest(staff, booking)
-        if active is not None and not (model.sessions[active].status in ACTIVE
-                                       and not model.sessions[active].expired):
+        if active is not None and not (model.sessions[active].status in ACTIVE and not model.sessions[active].expired):
             if model.sessions[active].status == "HELD":
                 model.sessions[active].status = "EXPIRED"  # the call records what time decided
             active = None
         passes = model.passes(active, booking, tables)
 
-        result, error = self._call("create_session_hold", self.staff[staff], self.bookings[booking],
-                                   [self.tables[t] for t in sorted(tables)], False)
+        result, error = self._call(
+            "create_session_hold",
+            self.staff[staff],
+            self.bookings[booking],
+            [self.tables[t] for t in sorted(tables)],
+            False,
+        )
         assert error is None
         assert result["status"] == ("HELD" if passes else "PROPOSED")
         assert result["created"] is (active is None)
@@ -102,8 +112,9 @@ class SessionMachine(RuleBasedStateMachine):
         if sid is None:
             return
         session = model.sessions[sid]
-        expected_error = {"CANCELLED": "SESSION_CLOSED", "EXPIRED": "HOLD_EXPIRED",
-                          "PROPOSED": "SESSION_NOT_HELD"}.get(session.seen_status)
+        expected_error = {"CANCELLED": "SESSION_CLOSED", "EXPIRED": "HOLD_EXPIRED", "PROPOSED": "SESSION_NOT_HELD"}.get(
+            session.seen_status
+        )
         result, error = self._call("confirm_session", self.staff[staff], sid)
         assert error == expected_error
         if error is None and session.status == "HELD":
@@ -159,7 +170,9 @@ class SessionMachine(RuleBasedStateMachine):
 
 def test_sessions_follow_the_model(conn):
     run_state_machine_as_test(
-        lambda: SessionMachine(conn),
-        settings=settings(max_examples=60, stateful_step_count=25, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow]),
+        # Any factory of a machine will do (hypothesis' docstring); its annotation says a class.
+        cast("type[RuleBasedStateMachine]", lambda: SessionMachine(conn)),
+        settings=settings(
+            max_examples=60, stateful_step_count=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+        ),
     )

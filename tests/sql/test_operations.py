@@ -51,8 +51,10 @@ def test_purge_history_keeps_what_is_recent_or_open(conn, floor):
     recent = hold(conn, hana, floor.booking(party_size=4), floor.ids("T4"))
     call(conn, "cancel_session", hana, recent["id"])
     open_one = hold(conn, hana, floor.booking(party_size=4), floor.ids("T7"))
-    conn.execute("UPDATE seating.manual_assignment_sessions SET updated_at = now() - interval '100 days'"
-                 " WHERE id IN (%s, %s)", (old["id"], open_one["id"]))
+    conn.execute(
+        "UPDATE seating.manual_assignment_sessions SET updated_at = now() - interval '100 days' WHERE id IN (%s, %s)",
+        (old["id"], open_one["id"]),
+    )
     call(conn, "issue_staff_token", hana)
     conn.execute("UPDATE seating.staff_tokens SET revoked_at = now() - interval '100 days'")
     call(conn, "issue_staff_token", hana)
@@ -62,7 +64,10 @@ def test_purge_history_keeps_what_is_recent_or_open(conn, floor):
     remaining = {r[0] for r in conn.execute("SELECT id FROM seating.manual_assignment_sessions")}
     assert remaining == {recent["id"], open_one["id"]}
     # the booking keeps its tables: only the session's history went
-    assert conn.execute("SELECT count(*) FROM seating.booking_table_assignments WHERE released_at IS NULL").fetchone()[0] == 1
+    assert (
+        conn.execute("SELECT count(*) FROM seating.booking_table_assignments WHERE released_at IS NULL").fetchone()[0]
+        == 1
+    )
     assert conn.execute("SELECT count(*) FROM seating.staff_tokens").fetchone()[0] == 1
     with raises_code("INVALID_INPUT"):
         call(conn, "purge_history", 0)

@@ -15,8 +15,11 @@ def test_blocker_lookups_stay_on_indexes_when_planned_before_any_hold(conn, floo
     plans: list[str] = []
     conn.add_notice_handler(lambda diagnostic: plans.append(diagnostic.message_primary or ""))
     conn.execute("LOAD 'auto_explain'")
-    for setting in ("auto_explain.log_min_duration = 0", "auto_explain.log_nested_statements = on",
-                    "client_min_messages = log"):
+    for setting in (
+        "auto_explain.log_min_duration = 0",
+        "auto_explain.log_nested_statements = on",
+        "client_min_messages = log",
+    ):
         conn.execute(f"SET {setting}")
 
     # The floor-plan context plans the shared blocker lookup first, then the hold path reuses it.

@@ -13,5 +13,9 @@ def test_readme_walkthrough_runs(conn):
         conn.execute(block)
     booking = "50000000-0000-0000-0000-000000000001"
     assert conn.execute("SELECT status FROM seating.bookings WHERE id = %s", (booking,)).fetchone()[0] == "confirmed"
-    assert conn.execute("SELECT count(*) FROM seating.booking_table_assignments WHERE booking_id = %s",
-                        (booking,)).fetchone()[0] == 2
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM seating.booking_table_assignments WHERE booking_id = %s", (booking,)
+        ).fetchone()[0]
+        == 2
+    )

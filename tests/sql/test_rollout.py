@@ -7,7 +7,16 @@ from datetime import timedelta
 import psycopg
 import pytest
 
-from tests.support import EVENING, call, expire_hold, hold, ledger, overlapping_allocations, raises_code, wait_until_blocked
+from tests.support import (
+    EVENING,
+    call,
+    expire_hold,
+    hold,
+    ledger,
+    overlapping_allocations,
+    raises_code,
+    wait_until_blocked,
+)
 
 FLAG = "use-new-manual-assignment-flow"
 
@@ -33,8 +42,12 @@ def connect(db_url):
 
 
 def flags(conn, staff=None, restaurant=None) -> dict:
-    return {r[0]: (r[1], r[2]) for r in conn.execute(
-        "SELECT flag, enabled, decided_by FROM api.get_feature_flags(%s, %s)", (staff, restaurant))}
+    return {
+        r[0]: (r[1], r[2])
+        for r in conn.execute(
+            "SELECT flag, enabled, decided_by FROM api.get_feature_flags(%s, %s)", (staff, restaurant)
+        )
+    }
 
 
 def set_flag(conn, enabled, restaurant=None, staff=None):
@@ -46,6 +59,7 @@ def version(conn, staff, booking) -> str:
 
 
 # --- the flag ----------------------------------------------------------------------------------
+
 
 def test_flag_most_specific_setting_wins(conn, floor):
     hana, hugo = floor.staff["Hana Host"], floor.staff["Hugo Host"]
@@ -70,8 +84,15 @@ def test_me_reports_memberships_and_flags(conn, floor):
     hana = floor.staff["Hana Host"]
     me = call(conn, "get_me", hana)
     assert me["display_name"] == "Hana Host"
-    assert me["memberships"] == [{"restaurantId": str(floor.id), "restaurantName": "Test Bistro", "timezone": "UTC", "role": "host",
-                                  "flags": {FLAG: True}}]
+    assert me["memberships"] == [
+        {
+            "restaurantId": str(floor.id),
+            "restaurantName": "Test Bistro",
+            "timezone": "UTC",
+            "role": "host",
+            "flags": {FLAG: True},
+        }
+    ]
     assert me["flags"] == {FLAG: True}
     set_flag(conn, False, restaurant=floor.id)
     me = call(conn, "get_me", hana)
@@ -100,6 +121,7 @@ def test_the_app_role_cannot_set_flags(conn, floor):
 
 
 # --- the legacy three steps --------------------------------------------------------------------
+
 
 def test_a_full_legacy_assignment(conn, floor):
     hana = floor.staff["Hana Host"]
@@ -131,8 +153,13 @@ def test_a_full_legacy_assignment(conn, floor):
     moved = call(conn, "legacy_hold", hana, booking, floor.ids("T4"), v, None)
     call(conn, "legacy_confirm", hana, moved["hold_id"], None)
     assert [(r["table_number"], r["kind"]) for r in ledger(conn, booking)] == [("T4", "assignment")]
-    assert conn.execute("SELECT count(*) FROM seating.booking_table_assignments"
-                        " WHERE booking_id = %s AND released_at IS NULL", (booking,)).fetchone()[0] == 1
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM seating.booking_table_assignments WHERE booking_id = %s AND released_at IS NULL",
+            (booking,),
+        ).fetchone()[0]
+        == 1
+    )
     assert conn.execute("SELECT count(*) FROM api.check_integrity()").fetchone()[0] == 0
 
 
@@ -192,13 +219,17 @@ def test_context_version_ignores_unrelated_changes(conn, floor):
     assert version(conn, hana, booking) == v
 
 
-@pytest.mark.parametrize("change", [
-    "UPDATE seating.bookings SET party_size = 5 WHERE id = %(booking)s",
-    "UPDATE seating.table_inventory SET active = false WHERE id = %(t4)s",
-    "UPDATE seating.restaurants SET slack_budget = 1 WHERE id = %(restaurant)s",
-    "INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
-    " VALUES (%(restaurant)s, %(t4)s, 'maintenance', tstzrange(%(start)s, %(start)s + interval '1 hour'), 'wobbly leg')",
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        "UPDATE seating.bookings SET party_size = 5 WHERE id = %(booking)s",
+        "UPDATE seating.table_inventory SET active = false WHERE id = %(t4)s",
+        "UPDATE seating.restaurants SET slack_budget = 1 WHERE id = %(restaurant)s",
+        "INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
+        " VALUES (%(restaurant)s, %(t4)s, 'maintenance',"
+        " tstzrange(%(start)s, %(start)s + interval '1 hour'), 'wobbly leg')",
+    ],
+)
 def test_context_version_follows_relevant_changes(conn, floor, change):
     hana = floor.staff["Hana Host"]
     booking = floor.booking(party_size=4)
@@ -219,6 +250,7 @@ def test_context_version_changes_when_a_hold_expires(conn, floor):
 
 
 # --- the old design's races, now closed --------------------------------------------------------
+
 
 def test_two_hosts_racing_through_the_legacy_flow_never_double_book(conn, floor, connect, pool):
     hana, hugo = floor.staff["Hana Host"], floor.staff["Hugo Host"]

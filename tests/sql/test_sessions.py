@@ -51,7 +51,9 @@ def test_repeat_is_idempotent_same_session_same_hold_refreshed_expiry(conn, floo
     first = hold(conn, host, booking, floor.ids("T1", "T2"))
     rows_before = ledger(conn)
     conn.execute("UPDATE seating.table_holds SET expires_at = expires_at - interval '60 seconds'")
-    conn.execute("UPDATE seating.manual_assignment_sessions SET hold_expires_at = hold_expires_at - interval '60 seconds'")
+    conn.execute(
+        "UPDATE seating.manual_assignment_sessions SET hold_expires_at = hold_expires_at - interval '60 seconds'"
+    )
     second = hold(conn, host, booking, floor.ids("T2", "T1", "T2"))
     assert second["id"] == first["id"]
     assert second["created"] is False
@@ -127,8 +129,9 @@ def test_expired_hold_reads_as_expired_and_frees_the_tables_without_a_sweep(conn
     assert read["status"] == "EXPIRED" and read["hold_expires_at"] is None
     other = hold(conn, hugo, floor.booking(), floor.ids("T1"))
     assert other["status"] == "HELD"
-    assert [r["hold_id"] for r in ledger(conn)] == [conn.execute(
-        "SELECT id FROM seating.table_holds WHERE session_id = %s", (other["id"],)).fetchone()[0]]
+    assert [r["hold_id"] for r in ledger(conn)] == [
+        conn.execute("SELECT id FROM seating.table_holds WHERE session_id = %s", (other["id"],)).fetchone()[0]
+    ]
 
 
 def test_a_new_call_after_expiry_starts_a_new_session(conn, floor):
@@ -153,11 +156,14 @@ def test_confirm_assigns_tables_confirms_the_booking_and_records_history(conn, f
     assert conn.execute("SELECT count(*) FROM seating.table_holds").fetchone()[0] == 0
     assert conn.execute(
         "SELECT array_agg(table_id ORDER BY table_id), min(assigned_by::text) FROM seating.booking_table_assignments"
-        " WHERE booking_id = %s", (booking,)).fetchone() == (floor.ids("T1", "T2"), str(host))
+        " WHERE booking_id = %s",
+        (booking,),
+    ).fetchone() == (floor.ids("T1", "T2"), str(host))
     assert conn.execute("SELECT status FROM seating.bookings WHERE id = %s", (booking,)).fetchone()[0] == "confirmed"
     assert conn.execute(
         "SELECT from_status, to_status, changed_by FROM seating.booking_status_history WHERE booking_id = %s",
-        (booking,)).fetchall() == [("pending", "confirmed", host)]
+        (booking,),
+    ).fetchall() == [("pending", "confirmed", host)]
     assert events(conn, session["id"])[-1] == ("HELD", "CONFIRMED", "confirmed")
 
 
@@ -190,8 +196,9 @@ def test_reassignment_replaces_the_old_tables_and_may_share_some(conn, floor):
     # The replaced assignment is history, not deleted.
     assert conn.execute(
         "SELECT table_id, release_reason FROM seating.booking_table_assignments"
-        " WHERE booking_id = %s AND released_at IS NOT NULL ORDER BY table_id", (booking,)).fetchall() == [
-        (table, f"replaced by session {confirmed['id']}") for table in floor.ids("T1", "T2")]
+        " WHERE booking_id = %s AND released_at IS NOT NULL ORDER BY table_id",
+        (booking,),
+    ).fetchall() == [(table, f"replaced by session {confirmed['id']}") for table in floor.ids("T1", "T2")]
     assert overlapping_allocations(conn) == []
 
 
@@ -289,9 +296,16 @@ def test_cancel_of_a_confirmed_session_is_refused(conn, floor):
         call(conn, "cancel_session", host, session["id"])
 
 
-@pytest.mark.parametrize("canceller,allowed", [
-    ("Max Manager", True), ("Olga Owner", True), ("Hugo Host", False), ("Sam Server", False), ("Otto Outsider", False),
-])
+@pytest.mark.parametrize(
+    "canceller,allowed",
+    [
+        ("Max Manager", True),
+        ("Olga Owner", True),
+        ("Hugo Host", False),
+        ("Sam Server", False),
+        ("Otto Outsider", False),
+    ],
+)
 def test_who_may_cancel_someone_elses_session(conn, floor, canceller, allowed):
     session = hold(conn, floor.staff["Hana Host"], floor.booking(), floor.ids("T1"))
     if allowed:
@@ -302,9 +316,16 @@ def test_who_may_cancel_someone_elses_session(conn, floor, canceller, allowed):
         assert status_of(conn, floor.staff["Hana Host"], session["id"]) == "HELD"
 
 
-@pytest.mark.parametrize("person,allowed", [
-    ("Olga Owner", True), ("Max Manager", True), ("Hana Host", True), ("Sam Server", False), ("Otto Outsider", False),
-])
+@pytest.mark.parametrize(
+    "person,allowed",
+    [
+        ("Olga Owner", True),
+        ("Max Manager", True),
+        ("Hana Host", True),
+        ("Sam Server", False),
+        ("Otto Outsider", False),
+    ],
+)
 def test_who_may_assign(conn, floor, person, allowed):
     booking = floor.booking()
     if allowed:
@@ -371,12 +392,17 @@ def test_sweeper_expires_only_past_holds_and_records_it(conn, floor):
     expire_hold(conn, past["id"])
     assert call(conn, "expire_sessions")["expire_sessions"] == 1
     assert call(conn, "expire_sessions")["expire_sessions"] == 0
-    assert conn.execute("SELECT status FROM seating.manual_assignment_sessions WHERE id = %s",
-                        (past["id"],)).fetchone()[0] == "EXPIRED"
+    assert (
+        conn.execute("SELECT status FROM seating.manual_assignment_sessions WHERE id = %s", (past["id"],)).fetchone()[0]
+        == "EXPIRED"
+    )
     assert status_of(conn, host, live["id"]) == "HELD"
     assert [r["table_number"] for r in ledger(conn)] == ["T2"]
-    assert conn.execute("SELECT from_status, to_status, actor FROM seating.session_events"
-                        " WHERE session_id = %s ORDER BY id DESC LIMIT 1", (past["id"],)).fetchone() == ("HELD", "EXPIRED", None)
+    assert conn.execute(
+        "SELECT from_status, to_status, actor FROM seating.session_events"
+        " WHERE session_id = %s ORDER BY id DESC LIMIT 1",
+        (past["id"],),
+    ).fetchone() == ("HELD", "EXPIRED", None)
 
 
 def test_tokens_authenticate_until_revoked(conn, floor):
@@ -384,8 +410,12 @@ def test_tokens_authenticate_until_revoked(conn, floor):
     token = call(conn, "issue_staff_token", host)["issue_staff_token"]
     assert token.startswith("sat_") and len(token) > 40
     assert call(conn, "authenticate_staff", token_hash(token))["authenticate_staff"] == host
-    assert conn.execute("SELECT count(*) FROM seating.staff_tokens WHERE token_hash = convert_to(%s, 'UTF8')",
-                        (token,)).fetchone()[0] == 0  # only the hash is stored
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM seating.staff_tokens WHERE token_hash = convert_to(%s, 'UTF8')", (token,)
+        ).fetchone()[0]
+        == 0
+    )  # only the hash is stored
     assert call(conn, "revoke_staff_tokens", host)["revoke_staff_tokens"] == 1
     with raises_code("UNAUTHENTICATED"):
         call(conn, "authenticate_staff", token_hash(token))
@@ -407,8 +437,12 @@ def test_closing_a_booking_frees_its_tables_and_cancels_its_sessions(conn, floor
     assert events(conn, pending["id"])[-1] == ("HELD", "CANCELLED", f"booking {closed}")
     assert hold(conn, hana, floor.booking(), floor.ids("T1", "T2"))["status"] == "HELD"
     # The confirmed record stays as history, released: never the booking's current assignment again.
-    assert conn.execute("SELECT count(*) FROM seating.booking_table_assignments WHERE booking_id = %s",
-                        (booking,)).fetchone()[0] == 1
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM seating.booking_table_assignments WHERE booking_id = %s", (booking,)
+        ).fetchone()[0]
+        == 1
+    )
     assert current_tables(conn, booking) == []
 
 

@@ -21,8 +21,9 @@ ROUNDS = 15
 def test_racing_staff_never_double_book(conn, db_url):
     floor = Floor(conn)
     tables = [floor.table(f"T{n}", 2) for n in range(1, 5)]
-    players = [(floor.person(f"Host {i}", "host"), floor.booking(party_size=2, guest=f"Guest {i}"))
-               for i in range(THREADS)]
+    players = [
+        (floor.person(f"Host {i}", "host"), floor.booking(party_size=2, guest=f"Guest {i}")) for i in range(THREADS)
+    ]
     start = threading.Barrier(THREADS)
     outcomes: list[Counter] = [Counter() for _ in range(THREADS)]
     unexplained: list[object] = []
@@ -38,8 +39,10 @@ def test_racing_staff_never_double_book(conn, db_url):
                     session = hold(connection, staff, booking, choice, False)
                     if session["status"] == "PROPOSED":
                         # Capacity, slack, zone and adjacency all pass here: only a conflict loses.
-                        if failing(session) != ["conflict"] or not next(
-                                c for c in session["checks"] if c["id"] == "conflict")["details"]["conflicts"]:
+                        if (
+                            failing(session) != ["conflict"]
+                            or not next(c for c in session["checks"] if c["id"] == "conflict")["details"]["conflicts"]
+                        ):
                             unexplained.append(session["checks"])
                         outcomes[index]["lost"] += 1
                         continue
@@ -49,7 +52,7 @@ def test_racing_staff_never_double_book(conn, db_url):
                     if rng.random() < 0.5:  # the party leaves, its tables free up; the next one arrives
                         connection.execute("UPDATE seating.bookings SET status = 'completed' WHERE id = %s", (booking,))
                         booking = floor.using(connection).booking(party_size=2, guest=f"Guest {index}")
-                except Exception as error:  # noqa: BLE001 - every failure is collected and reported
+                except Exception as error:
                     unexplained.append(repr(error))
 
     threads = [threading.Thread(target=play, args=(i,)) for i in range(THREADS)]
@@ -64,8 +67,12 @@ def test_racing_staff_never_double_book(conn, db_url):
     assert total["won"] + total["lost"] == THREADS * ROUNDS
     assert total["won"] > 0 and total["lost"] > 0
     # The confirmed record agrees with the ledger: every assignment row is a confirmed table.
-    assert conn.execute(
-        "SELECT count(*) FROM seating.allocations a WHERE a.kind = 'assignment' AND NOT EXISTS ("
-        " SELECT FROM seating.booking_table_assignments t"
-        "  WHERE t.booking_id = a.booking_id AND t.table_id = a.table_id AND t.released_at IS NULL)").fetchone()[0] == 0
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM seating.allocations a WHERE a.kind = 'assignment' AND NOT EXISTS ("
+            " SELECT FROM seating.booking_table_assignments t"
+            "  WHERE t.booking_id = a.booking_id AND t.table_id = a.table_id AND t.released_at IS NULL)"
+        ).fetchone()[0]
+        == 0
+    )
     assert integrity(conn) == []

@@ -23,8 +23,10 @@ def test_a_token_lives_30_days_by_default(conn, floor):
 
 
 def test_a_token_row_inserted_without_an_expiry_gets_30_days(conn, floor):
-    conn.execute("INSERT INTO seating.staff_tokens (staff_id, token_hash) VALUES (%s, %s)",
-                 (floor.staff["Hana Host"], token_hash("sat_by_hand")))
+    conn.execute(
+        "INSERT INTO seating.staff_tokens (staff_id, token_hash) VALUES (%s, %s)",
+        (floor.staff["Hana Host"], token_hash("sat_by_hand")),
+    )
     assert conn.execute("SELECT expires_at - created_at FROM seating.staff_tokens").fetchone()[0] == timedelta(days=30)
 
 
@@ -33,8 +35,10 @@ def test_an_expired_token_is_unauthenticated(conn, floor):
     token = call(conn, "issue_staff_token", host, timedelta(days=2))["issue_staff_token"]
     assert call(conn, "authenticate_staff", token_hash(token))["authenticate_staff"] == host
     # two days pass
-    conn.execute("UPDATE seating.staff_tokens SET created_at = created_at - interval '2 days',"
-                 " expires_at = expires_at - interval '2 days'")
+    conn.execute(
+        "UPDATE seating.staff_tokens SET created_at = created_at - interval '2 days',"
+        " expires_at = expires_at - interval '2 days'"
+    )
     with raises_code("UNAUTHENTICATED"):
         call(conn, "authenticate_staff", token_hash(token))
     assert call(conn, "revoke_staff_tokens", host)["revoke_staff_tokens"] == 0  # nothing live to revoke
