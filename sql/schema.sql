@@ -548,7 +548,7 @@ BEGIN
                                   v_restaurant.max_tables_per_booking, v_tables, v_segments,
                                   -- the search's budget (bench/notes.md): a small batch affords more moves,
                                   -- each with chains two deep; a large one stays within its time
-                                  CASE WHEN cardinality(v_ids) <= 60 THEN 400 ELSE 150 END, cardinality(v_ids) <= 60);
+                                  CASE WHEN cardinality(v_ids) <= 60 THEN 400 ELSE 250 END, cardinality(v_ids) <= 60);
 
     -- 3. writes, each judged by the engine
     FOR v_i IN 1 .. cardinality(v_ids) LOOP
