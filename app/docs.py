@@ -4,9 +4,9 @@ by the app under /schema/assets, not from a CDN."""
 
 from __future__ import annotations
 
-from openapi_ui_bundles import swagger_ui
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
+from openapi_ui_bundles import swagger_ui
 
 ASSETS = "/schema/assets"
 
