@@ -19,8 +19,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,dev,bench]'
 	touch $@
 
-run: install ## Start PostgreSQL (embedded unless DATABASE_URL is set), migrate, load the demo, serve on :8000
-	$(PY) -m app dev
+PORT ?= 8000
+
+run: install ## Start PostgreSQL (embedded unless DATABASE_URL is set), migrate, load the demo, serve on :$(PORT) (8000)
+	$(PY) -m app dev --port $(PORT)
 
 test: install ## Run the test suite, benchmarks' smoke runs aside (PYTEST_ARGS='-m bench' runs those)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -178,6 +178,17 @@ def metrics_directory() -> str:
 
 def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
     """What `make run` does: PostgreSQL (embedded unless DATABASE_URL), migrate, demo, serve."""
+    if args.port:  # before anything starts: a port in use (a second `make run`?) fails at once
+        probe = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM)
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            with probe:
+                probe.bind((args.host, args.port))
+        except OSError as error:
+            sys.exit(
+                f"{args.host}:{args.port} is not free ({error.strerror}): is `make run` already running? "
+                "Stop it, or choose another port: make run PORT=8001"
+            )
     if not settings.database_url:
         print(f"starting the embedded PostgreSQL in {pgserver.DEV_DATA_DIR.name}/ (stops with this process)")
         os.environ["DATABASE_URL"] = pgserver.start(pgserver.DEV_DATA_DIR)

@@ -1,11 +1,12 @@
-"""API docs that render offline (DESIGN §13): Swagger UI's files come from the swagger-ui-bundle
-package and are served by the app under /schema/assets, not from a CDN."""
+"""API docs that render offline (DESIGN §13): Swagger UI's files (version 5, which reads the
+OpenAPI 3.1 document Litestar writes) come from the openapi-ui-bundles package and are served
+by the app under /schema/assets, not from a CDN."""
 
 from __future__ import annotations
 
-import swagger_ui_bundle
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
+from openapi_ui_bundles import swagger_ui
 
 ASSETS = "/schema/assets"
 
@@ -24,5 +25,5 @@ def render_plugins() -> list[SwaggerRenderPlugin]:
 
 def assets_router():
     return create_static_files_router(
-        path=ASSETS, directories=[swagger_ui_bundle.swagger_ui_path], include_in_schema=False, name="schema-assets"
+        path=ASSETS, directories=[swagger_ui.static_path], include_in_schema=False, name="schema-assets"
     )

@@ -172,3 +172,11 @@ def test_phone_width_shows_the_plan_as_a_list(open_page, floor):
     boxes = [table(page, floor, n).bounding_box() for n in ["T1", "T2", "T3"]]
     assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"]  # one under the other
     assert all(box["x"] >= 0 and box["x"] + box["width"] <= 390 for box in boxes)
+
+
+def test_at_phone_width_choosing_a_booking_brings_its_plan_into_view(open_page, floor):
+    page = open_page("Hana Host", width=390, height=500)
+    page.locator(f'[data-booking-id="{floor.alan}"] button').first.click()
+    table(page, floor, "T1").wait_for()
+    page.wait_for_function("() => document.getElementById('plan-title').getBoundingClientRect().top < innerHeight")
+    assert page.evaluate("document.activeElement.id") == "plan-title"

@@ -172,6 +172,13 @@ function openBooking(bookingId) {
   url.searchParams.set("booking", bookingId);
   history.replaceState(null, "", url.pathname + url.search);
   loadPlan();
+  // On a narrow screen the plan sits below the day's list: bring it (and focus) to the host.
+  const plan = document.getElementById("plan-title");
+  if (plan.getBoundingClientRect().top > window.innerHeight) {
+    plan.setAttribute("tabindex", "-1");
+    plan.scrollIntoView({ block: "start" });
+    plan.focus({ preventScroll: true });
+  }
 }
 
 function chooseRestaurant(restaurantId) {
