@@ -28,6 +28,7 @@ import shutil
 import statistics
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -305,6 +306,15 @@ def app_rss(server: psutil.Process) -> int:
     return sum(p.memory_info().rss for p in [server, *server.children(recursive=True)])
 
 
+def cpu_seconds(process: psutil.Process) -> float:
+    """User and system CPU time of a process and its children (running ones), in seconds."""
+    total = 0.0
+    for p in [process, *process.children(recursive=True)]:
+        times = p.cpu_times()
+        total += times.user + times.system
+    return total
+
+
 def app_connections(url: str) -> tuple[int, int]:
     """(connections the app holds to its database, of which LISTEN ones), from pg_stat_activity."""
     with psycopg.connect(url, application_name=ME) as conn:
@@ -322,81 +332,108 @@ def app_connections(url: str) -> tuple[int, int]:
 TOUCH = "UPDATE seating.table_inventory SET active = true WHERE id = %s"
 
 
-def fan_out(port: int, url: str, server: subprocess.Popen, sizes: Sizes, tokens: dict[str, str]) -> dict:
+def with_server(url: str, part: Callable[[int], dict]) -> dict:
+    """`part(port)` against a `python -m app serve --workers 2` started for it."""
+    server, port = start_api(url, WORKERS, pool_max=8, pool_min=2)
+    try:
+        return part(port)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def fan_out(url: str, sizes: Sizes, tokens: dict[str, str]) -> dict:
+    """Rounds, each on a fresh server: memory freed by an earlier round's streams stays in the
+    workers' heaps and would hide the next round's growth."""
+    rounds = []
+    for _ in range(sizes.rounds):
+        server, port = start_api(url, WORKERS, pool_max=8, pool_min=2)
+        try:
+            rounds.append(fan_out_round(port, url, server, sizes, tokens))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return {"rounds": rounds, "streams": sizes.main_streams + sizes.other_streams}
+
+
+def fan_out_round(port: int, url: str, server: subprocess.Popen, sizes: Sizes, tokens: dict[str, str]) -> dict:
     others = list(range(2, sizes.restaurants + 1))
     streams = [(restaurant(1), tokens["r1"])] * sizes.main_streams + [
         (restaurant(r), tokens[f"r{r}"]) for r in (others[k % len(others)] for k in range(sizes.other_streams))
     ]
     process = psutil.Process(server.pid)
-    rounds: list[dict] = []
-    for _ in range(sizes.rounds):
-        # Warm the stream path (imports, first allocations) before the baseline.
-        warm_parent, warm_child = multiprocessing.Pipe()
-        warm = multiprocessing.get_context("spawn").Process(
-            target=stream_clients, args=(port, streams[:4], warm_child), daemon=True
+    # Warm the stream path (imports, first allocations) before the baseline.
+    warm_parent, warm_child = multiprocessing.Pipe()
+    warm = multiprocessing.get_context("spawn").Process(
+        target=stream_clients, args=(port, streams[:4], warm_child), daemon=True
+    )
+    warm.start()
+    warm_parent.recv()
+    warm_parent.send("stop")
+    warm_parent.recv()
+    warm.join(30)
+    time.sleep(1)
+    rss_before = app_rss(process)
+    parent, child = multiprocessing.Pipe()
+    clients = multiprocessing.get_context("spawn").Process(
+        target=stream_clients, args=(port, streams, child), daemon=True
+    )
+    clients.start()
+    if parent.recv() != "open":
+        raise RuntimeError("the stream clients failed")
+    time.sleep(1)
+    rss_open = app_rss(process)
+    connections, listeners = app_connections(url)
+    app_cpu, client_cpu = cpu_seconds(process), cpu_seconds(psutil.Process(clients.pid))
+    changes: dict[str, list[tuple[str, float, float]]] = {}
+    with psycopg.connect(url, autocommit=True, application_name=ME) as dba:
+        started = time.perf_counter()
+        first = 0.0
+        count = int(sizes.fan_seconds * sizes.rate)
+        for i in range(count):
+            time.sleep(max(0.0, started + i / sizes.rate - time.perf_counter()))
+            r = others[(i // 5) % len(others)] if i % 5 == 4 else 1
+            table_id = table(r, i % sizes.tables + 1)
+            before = time.perf_counter()
+            first = first or before
+            dba.execute(TOUCH, (table_id,), prepare=True)
+            changes.setdefault(restaurant(r), []).append((table_id, before, time.perf_counter()))
+        rate = (count - 1) / (before - first)  # from the first change's start to the last's
+    time.sleep(2)  # the last deliveries
+    app_cpu = cpu_seconds(process) - app_cpu
+    client_cpu = cpu_seconds(psutil.Process(clients.pid)) - client_cpu
+    parent.send("stop")
+    received = parent.recv()
+    clients.join(30)
+    delivery: list[float] = []
+    series: list[tuple[float, float]] = []  # (seconds into the run, delivery), to tell spikes from drift
+    complete = wrong = dropped = 0
+    for (of, _), events in zip(streams, received, strict=True):
+        dropped += any(name == "dropped" for _, name, _ in events)
+        mine = [(t, msgspec.json.decode(d)) for t, name, d in events if name == "table"]
+        expected = changes.get(of, [])
+        wrong += sum(1 for _, data in mine if data["restaurantId"] != of)
+        got = [(t, data["tableIds"]) for t, data in mine]
+        complete += len(got) == len(expected) and all(
+            ids == [table_id] for (_, ids), (table_id, _, _) in zip(got, expected, strict=False)
         )
-        warm.start()
-        warm_parent.recv()
-        warm_parent.send("stop")
-        warm_parent.recv()
-        warm.join(30)
-        time.sleep(1)
-        rss_before = app_rss(process)
-        parent, child = multiprocessing.Pipe()
-        clients = multiprocessing.get_context("spawn").Process(
-            target=stream_clients, args=(port, streams, child), daemon=True
-        )
-        clients.start()
-        if parent.recv() != "open":
-            raise RuntimeError("the stream clients failed")
-        time.sleep(1)
-        rss_open = app_rss(process)
-        connections, listeners = app_connections(url)
-        changes: dict[str, list[tuple[str, float, float]]] = {}
-        with psycopg.connect(url, autocommit=True, application_name=ME) as dba:
-            started = time.perf_counter()
-            first = 0.0
-            count = int(sizes.fan_seconds * sizes.rate)
-            for i in range(count):
-                time.sleep(max(0.0, started + i / sizes.rate - time.perf_counter()))
-                r = others[(i // 5) % len(others)] if i % 5 == 4 else 1
-                table_id = table(r, i % sizes.tables + 1)
-                before = time.perf_counter()
-                first = first or before
-                dba.execute(TOUCH, (table_id,), prepare=True)
-                changes.setdefault(restaurant(r), []).append((table_id, before, time.perf_counter()))
-            rate = (count - 1) / (before - first)  # from the first change's start to the last's
-        time.sleep(2)  # the last deliveries
-        parent.send("stop")
-        received = parent.recv()
-        clients.join(30)
-        delivery: list[float] = []
-        complete = wrong = dropped = 0
-        for (of, _), events in zip(streams, received, strict=True):
-            dropped += any(name == "dropped" for _, name, _ in events)
-            mine = [(t, msgspec.json.decode(d)) for t, name, d in events if name == "table"]
-            expected = changes.get(of, [])
-            wrong += sum(1 for _, data in mine if data["restaurantId"] != of)
-            got = [(t, data["tableIds"]) for t, data in mine]
-            complete += len(got) == len(expected) and all(
-                ids == [table_id] for (_, ids), (table_id, _, _) in zip(got, expected, strict=False)
-            )
-            delivery += [t - end for (t, _), (_, _, end) in zip(got, expected, strict=False)]
-        rounds.append(
-            {
-                "delivery": delivery,
-                "rss_per_stream": (rss_open - rss_before) / len(streams),
-                "rss_before": rss_before,
-                "connections": connections,
-                "listeners": listeners,
-                "complete": complete,
-                "wrong": wrong,
-                "dropped": dropped,
-                "rate": rate,
-                "changes": count,
-            }
-        )
-    return {"rounds": rounds, "streams": len(streams)}
+        delivery += [t - end for (t, _), (_, _, end) in zip(got, expected, strict=False)]
+        series += [(end - first, t - end) for (t, _), (_, _, end) in zip(got, expected, strict=False)]
+    return {
+        "delivery": delivery,
+        "series": series,
+        "app_cpu_per_event": app_cpu / max(len(delivery), 1),
+        "client_cpu_per_event": client_cpu / max(len(delivery), 1),
+        "rss_per_stream": (rss_open - rss_before) / len(streams),
+        "rss_before": rss_before,
+        "connections": connections,
+        "listeners": listeners,
+        "complete": complete,
+        "wrong": wrong,
+        "dropped": dropped,
+        "rate": rate,
+        "changes": count,
+    }
 
 
 # --- 3. the page's reads ---------------------------------------------------------------------
@@ -513,14 +550,18 @@ def report(sizes: Sizes, url: str, screen: dict, fan: dict, cost: dict, smoke: b
         f" {sizes.restaurants - 1} others (raw HTTP clients in one asyncio process); {sizes.rate:g} changes a"
         f" second for {sizes.fan_seconds:g} s (a DBA's one-row UPDATE of `seating.table_inventory`, each one"
         " statement and one event; four in five on restaurant 1). Delivery: from the UPDATE's return (its commit)"
-        " to the client reading the event. Memory: the RSS of the server and its workers with the streams open"
-        " minus before, per stream. Connections: the app's, from `pg_stat_activity`.",
+        " to the client reading the event. Each round on a freshly started server (4 streams opened and closed"
+        " first, to warm it): memory is the RSS of the server and its workers with the streams open minus before,"
+        " per stream; CPU is the server's and workers' over the changes, per event delivered to a stream."
+        " Connections: the app's, from `pg_stat_activity`.",
         "",
-        "| streams | changes/s | delivery p50 ms | p99 ms | max ms | RSS per stream KiB | app RSS before MiB"
-        " | app connections | of which LISTEN | streams with exactly their restaurant's events | dropped |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| streams | changes/s | delivery p50 ms | p99 ms | max ms | app CPU per delivered event µs"
+        " | RSS per stream KiB | app RSS before MiB | app connections | of which LISTEN"
+        " | streams with exactly their restaurant's events | dropped |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
         f"| {fan['streams']} | {spread([r['rate'] for r in fr], 1)} | {spread([pct(r['delivery'], 0.5) for r in fr])}"
         f" | {spread([pct(r['delivery'], 0.99) for r in fr])} | {spread([max(r['delivery']) for r in fr])}"
+        f" | {spread([r['app_cpu_per_event'] for r in fr], 1e6, 0)}"
         f" | {spread([r['rss_per_stream'] for r in fr], 1 / 1024)} | {spread([r['rss_before'] for r in fr], 2**-20, 0)}"
         f" | {max(r['connections'] for r in fr)} | {listeners}"
         f" | {min(r['complete'] for r in fr)}/{fan['streams']} | {sum(r['dropped'] for r in fr)} |",
@@ -577,18 +618,13 @@ def main() -> None:
     staff |= {f"r{r}": host(r, 4) for r in range(1, sizes.restaurants + 1)}
     tokens = dict(zip(staff, issue_tokens(url, list(staff.values())), strict=True))
 
-    server, port = start_api(url, WORKERS, pool_max=8, pool_min=2)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        print("3. the page's reads beside a hold", flush=True)
-        cost = reads(base, url, sizes, tokens)
-        print("2. fan-out", flush=True)
-        fan = fan_out(port, url, server, sizes, tokens)
-        print("1. change to screen", flush=True)
-        screen = change_to_screen(base, url, sizes, tokens)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    # A server per part (and per fan-out round): the app's connections are counted alone.
+    print("3. the page's reads beside a hold", flush=True)
+    cost = with_server(url, lambda port: reads(f"http://127.0.0.1:{port}", url, sizes, tokens))
+    print("2. fan-out", flush=True)
+    fan = fan_out(url, sizes, tokens)
+    print("1. change to screen", flush=True)
+    screen = with_server(url, lambda port: change_to_screen(f"http://127.0.0.1:{port}", url, sizes, tokens))
     lines = report(sizes, url, screen, fan, cost, args.smoke)
     section = "\n".join(lines) + "\n"
     print("\n" + section)
