@@ -597,6 +597,17 @@ def report(sizes: Sizes, url: str, screen: dict, fan: dict, cost: dict, smoke: b
             for name, k in rows
         ),
     ]
+    context = statistics.median(r["http context"] for r in cr)
+    main_rate = sizes.rate * 4 / 5
+    lines += [
+        "",
+        f"A model from these figures, not a measurement: had each of the {sizes.main_streams} streams on"
+        f" restaurant 1 been a page, each change would make each page read the context once"
+        f" ({sizes.main_streams} × {ms(context, 2)} ms = {sizes.main_streams * context:.2f} s of server time per"
+        f" change; × {main_rate:g} changes a second = {sizes.main_streams * context * main_rate:.1f} s per second),"
+        f" more than this machine's {os.cpu_count()} CPUs: the page's coalescing (one read in flight, one after)"
+        " then caps each page's reads, and pages fall behind instead. See the notes.",
+    ]
     return lines
 
 
