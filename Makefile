@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test migrate psql bench lint format clean
+.PHONY: help install run test migrate psql bench lint format clean screenshot
 
 LINTED := app bench tests
 
@@ -33,6 +33,9 @@ psql: install ## psql on DATABASE_URL, or on the embedded database of a running 
 
 schema: install ## Regenerate sql/schema.sql from a freshly migrated scratch database (DATABASE_URL's server, else embedded)
 	$(PY) -m app schema
+
+screenshot: install ## Retake the README's screenshot of the staff page (docs/floor-plan.png; needs Chromium)
+	$(PY) -m tests.browser.screenshot
 
 bench: install ## Run the benchmarks and write BENCHMARKS.md
 	$(PY) -m bench

@@ -10,6 +10,7 @@ import socket
 import sys
 import tempfile
 from pathlib import Path
+from typing import cast
 
 import psycopg
 
@@ -152,7 +153,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     # own (listener.WorkerListener). Elsewhere the workers share it.
     reserved = listener.tcp_socket(args.host, args.port)
     port = reserved.getsockname()[1]
-    listening = listener.WorkerListener(args.host, port) if hasattr(socket, "SO_REUSEPORT") else reserved
+    listening = reserved
+    if hasattr(socket, "SO_REUSEPORT"):
+        # uvicorn's supervisor only hands its sockets to the workers, which unpickle this as one.
+        listening = cast(socket.socket, listener.WorkerListener(args.host, port))
     print(f"serving on http://{args.host}:{port} with {args.workers} workers", flush=True)
     Multiprocess(config, sockets=[listening]).run()
 
@@ -167,9 +171,9 @@ def metrics_directory() -> str:
         for stale in directory.glob("*.db"):
             stale.unlink()
         return str(directory)
-    directory = tempfile.mkdtemp(prefix="seating-metrics-")
-    atexit.register(shutil.rmtree, directory, ignore_errors=True)
-    return directory
+    temporary = tempfile.mkdtemp(prefix="seating-metrics-")
+    atexit.register(shutil.rmtree, temporary, ignore_errors=True)
+    return temporary
 
 
 def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:

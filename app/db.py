@@ -11,13 +11,15 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import msgspec
 import psycopg
 from psycopg import sql
+from psycopg.abc import Params
 from psycopg.conninfo import make_conninfo
-from psycopg.rows import dict_row
+from psycopg.rows import DictRow, dict_row
 from psycopg.types.json import set_json_loads
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
@@ -59,8 +61,17 @@ def set_server_settings(conn: psycopg.Connection, settings: dict[str, str]) -> N
     conn.execute("SELECT pg_reload_conf()")
 
 
+def scalar(conn: psycopg.Connection, query: str, params: Params | None = None) -> Any:
+    """The first column of the first row of a query that always returns a row (e.g. count(*),
+    INSERT ... RETURNING, a function call). Errors: LookupError naming the query if none came."""
+    row = conn.execute(query, params).fetchone()
+    if row is None:
+        raise LookupError(f"no row from {query!r}")
+    return row[0]
+
+
 def expire_sessions(conn: psycopg.Connection) -> int:
-    return conn.execute("SELECT api.expire_sessions()").fetchone()[0]
+    return scalar(conn, "SELECT api.expire_sessions()")
 
 
 def token_hash(token: str) -> bytes:
@@ -222,7 +233,7 @@ class _CallerShare:
     users: int = 0
 
 
-class Pool(AsyncConnectionPool):
+class Pool(AsyncConnectionPool[psycopg.AsyncConnection[DictRow]]):
     """The app's pool, carrying the one deadline every request's database work shares, and a
     share per caller: the requests of one bearer token hold at most half the connections at
     once. A host whose requests all wait on one locked table (or a client in a loop) thus leaves
@@ -428,9 +439,7 @@ def load_demo(conn: psycopg.Connection, script: Path) -> bool:
     """Load the demo restaurant unless it is there; True when this call loaded it."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtext('seating.demo'))")
-        if conn.execute(
-            "SELECT EXISTS (SELECT FROM seating.restaurants WHERE id = %s)", (DEMO_RESTAURANT_ID,)
-        ).fetchone()[0]:
+        if scalar(conn, "SELECT EXISTS (SELECT FROM seating.restaurants WHERE id = %s)", (DEMO_RESTAURANT_ID,)):
             return False
         conn.execute(script.read_text())
         return True

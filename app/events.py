@@ -1,7 +1,7 @@
 """Live updates for the staff page (DESIGN §11): one LISTEN connection per app process, fanned
 out to a bounded queue per open event stream.
 
-PostgreSQL triggers (sql/functions/_notify_change.sql) send one NOTIFY on `seating_changes` per
+PostgreSQL statement triggers (sql/functions/_notify_*_change.sql) send one NOTIFY on `seating_changes` per
 statement and restaurant. The listener hands each to the streams of that restaurant. A stream
 whose queue is full is a client that stopped reading: it is dropped (told so if it ever reads
 again) so that it never slows the others. LISTEN/NOTIFY is not durable, so a client refetches
@@ -11,7 +11,6 @@ listener reconnects after losing its connection."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import weakref
 from collections.abc import AsyncIterator
@@ -23,6 +22,7 @@ from litestar.response import ServerSentEventMessage
 
 log = logging.getLogger("seating.events")
 
+CLOSE_SECONDS = 5.0
 CHANNEL = "seating_changes"
 
 
@@ -90,8 +90,11 @@ class Broadcaster:
         self.end_streams()
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            # Bounded: a cancel that lands while psycopg connects can leave the task waiting on
+            # its socket, and an app must never hang on shutdown for its listener.
+            done, _ = await asyncio.wait({self._task}, timeout=CLOSE_SECONDS)
+            if not done:
+                log.warning("event listener did not stop within %s s; leaving it to the loop's end", CLOSE_SECONDS)
 
     def end_streams(self) -> None:
         for subscribers in self._subscribers.values():

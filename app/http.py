@@ -93,7 +93,8 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 def _errors(*statuses: int) -> dict[int, ResponseSpec]:
     described = {
-        400: "INVALID_INPUT: malformed JSON, missing or ill-typed fields, 1 to 20 tableIds, a path id that is not a UUID",
+        400: "INVALID_INPUT: malformed JSON, missing or ill-typed fields, 1 to 20 tableIds,"
+        " a path id that is not a UUID",
         401: "UNAUTHENTICATED: missing, malformed, unknown, expired or revoked bearer token",
         403: "FORBIDDEN: not a member of the (booking's) restaurant, or the role may not do this",
         404: "BOOKING_NOT_FOUND or SESSION_NOT_FOUND",
@@ -336,7 +337,8 @@ def handle_unexpected(_: Request, exc: Exception) -> Response[Any]:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
-    if not settings.database_url:
+    database_url = settings.database_url
+    if not database_url:
         raise RuntimeError("DATABASE_URL is not set")
 
     @asynccontextmanager
@@ -346,7 +348,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await pool.open(wait=False)
         app.state.pool = pool
         app.state.settings = settings
-        broadcaster = events.Broadcaster(settings.database_url, queue_size=settings.event_queue_size)
+        broadcaster = events.Broadcaster(database_url, queue_size=settings.event_queue_size)
         broadcaster.start()
         app.state.broadcaster = broadcaster
         try:

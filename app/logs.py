@@ -16,6 +16,7 @@ import re
 import sys
 import time
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -85,7 +86,7 @@ class StaffIds:
         return staff_id
 
 
-def route_of(scope: dict) -> str:
+def route_of(scope: Mapping[str, Any]) -> str:
     template = scope.get("path_template")
     return _TYPED.sub(r"{\1}", template) if template else metrics.UNMATCHED
 
@@ -98,7 +99,7 @@ class RequestObserver:
         self.log_requests = log_requests
         self.staff_ids = StaffIds()
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Mapping[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -132,7 +133,14 @@ class RequestObserver:
             REQUEST_ID.reset(reset)
 
     async def _log(
-        self, scope: dict, headers: dict, request_id: str, route: str, status: int, seconds: float, code: str | None
+        self,
+        scope: Mapping[str, Any],
+        headers: dict,
+        request_id: str,
+        route: str,
+        status: int,
+        seconds: float,
+        code: str | None,
     ) -> None:
         staff_id = None
         bearer = _BEARER.fullmatch(headers.get(b"authorization", b""))

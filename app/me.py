@@ -53,7 +53,7 @@ def me_controller(provide_token_hash: Any) -> type[Controller]:
             },
         )
         async def get_me(self, token_hash: NamedDependency[bytes], state: State) -> Me:
-            """The caller: id, displayName, memberships (restaurantId, restaurantName, timezone, role, flags) and flags."""
+            """The caller: id, displayName, flags, memberships (restaurantId, restaurantName, timezone, role, flags)."""
             return from_row(await db.get_me(state.pool, token_hash), Me)
 
     return MeController

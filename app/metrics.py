@@ -110,7 +110,7 @@ def _parse(body: bytes | None) -> _Outcome | None:
         return None
 
 
-def _failed(checks: list[dict[str, Any]] | None) -> set[str]:
+def _failed(checks: list[dict[str, Any]] | None) -> set[str | None]:
     return {c.get("id") for c in checks or () if isinstance(c, dict) and c.get("severity") == "error"}
 
 

@@ -29,8 +29,8 @@ _SNAPSHOT_HEADER = """\
 def conninfo_url(conninfo: str | dict, scheme: str = "postgresql") -> str:
     """Any libpq connection string or parameter dict as a URL, every parameter in the query
     (so a unix socket directory as host survives)."""
-    params = conninfo if isinstance(conninfo, dict) else conninfo_to_dict(conninfo)
-    params = {k: str(v) for k, v in params.items() if v is not None}
+    given = conninfo if isinstance(conninfo, dict) else conninfo_to_dict(conninfo)
+    params = {k: str(v) for k, v in given.items() if v is not None}
     dbname = params.pop("dbname", "")
     return f"{scheme}:///{quote(dbname, safe='')}?{urlencode(params)}"
 

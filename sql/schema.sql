@@ -69,9 +69,9 @@ CREATE INDEX allocations_booking_idx ON seating.allocations USING btree (restaur
 CREATE INDEX allocations_hold_idx ON seating.allocations USING btree (restaurant_id, hold_id) WHERE (hold_id IS NOT NULL);
 CREATE INDEX allocations_table_holds_idx ON seating.allocations USING btree (table_id) WHERE (kind = 'hold'::text);
 CREATE INDEX allocations_table_time_idx ON seating.allocations USING btree (table_id, upper(during));
-CREATE TRIGGER allocations_notify_delete AFTER DELETE ON seating.allocations REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('ledger');
-CREATE TRIGGER allocations_notify_insert AFTER INSERT ON seating.allocations REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('ledger');
-CREATE TRIGGER allocations_notify_update AFTER UPDATE ON seating.allocations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('ledger');
+CREATE TRIGGER allocations_notify_delete AFTER DELETE ON seating.allocations REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_ledger_change();
+CREATE TRIGGER allocations_notify_insert AFTER INSERT ON seating.allocations REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_ledger_change();
+CREATE TRIGGER allocations_notify_update AFTER UPDATE ON seating.allocations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_ledger_change();
 CREATE TRIGGER allocations_purge_expired_holds BEFORE INSERT OR UPDATE OF table_id, during ON seating.allocations FOR EACH ROW EXECUTE FUNCTION seating._purge_expired_holds();
 
 CREATE TABLE seating.booking_status_history (
@@ -130,9 +130,9 @@ ALTER TABLE seating.bookings ADD CONSTRAINT bookings_times_finite CHECK ((isfini
 CREATE INDEX bookings_id_idx ON seating.bookings USING btree (id);
 CREATE INDEX bookings_restaurant_start_idx ON seating.bookings USING btree (restaurant_id, start_at);
 CREATE TRIGGER bookings_ledger_follows_window BEFORE UPDATE OF start_at, end_at ON seating.bookings FOR EACH ROW WHEN (((old.start_at IS DISTINCT FROM new.start_at) OR (old.end_at IS DISTINCT FROM new.end_at))) EXECUTE FUNCTION seating._follow_booking_window();
-CREATE TRIGGER bookings_notify_delete AFTER DELETE ON seating.bookings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('booking');
-CREATE TRIGGER bookings_notify_insert AFTER INSERT ON seating.bookings REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('booking');
-CREATE TRIGGER bookings_notify_update AFTER UPDATE ON seating.bookings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('booking');
+CREATE TRIGGER bookings_notify_delete AFTER DELETE ON seating.bookings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_booking_change();
+CREATE TRIGGER bookings_notify_insert AFTER INSERT ON seating.bookings REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_booking_change();
+CREATE TRIGGER bookings_notify_update AFTER UPDATE ON seating.bookings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_booking_change();
 CREATE TRIGGER bookings_release_tables_when_closed AFTER UPDATE OF status ON seating.bookings FOR EACH ROW WHEN ((seating._booking_is_closed(new.status) AND (NOT seating._booking_is_closed(old.status)))) EXECUTE FUNCTION seating._release_closed_booking();
 
 CREATE TABLE seating.event_tickets (
@@ -199,9 +199,6 @@ ALTER TABLE seating.manual_assignment_sessions ADD CONSTRAINT manual_assignment_
 CREATE INDEX manual_assignment_sessions_held_expiry_idx ON seating.manual_assignment_sessions USING btree (hold_expires_at) WHERE (status = 'HELD'::text);
 CREATE INDEX manual_assignment_sessions_id_idx ON seating.manual_assignment_sessions USING btree (id);
 CREATE UNIQUE INDEX manual_assignment_sessions_one_active ON seating.manual_assignment_sessions USING btree (restaurant_id, booking_id, created_by) WHERE (status = ANY (ARRAY['PROPOSED'::text, 'HELD'::text]));
-CREATE TRIGGER manual_assignment_sessions_notify_delete AFTER DELETE ON seating.manual_assignment_sessions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('session');
-CREATE TRIGGER manual_assignment_sessions_notify_insert AFTER INSERT ON seating.manual_assignment_sessions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('session');
-CREATE TRIGGER manual_assignment_sessions_notify_update AFTER UPDATE ON seating.manual_assignment_sessions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('session');
 
 CREATE TABLE seating.restaurant_memberships (
     staff_id uuid NOT NULL,
@@ -335,9 +332,9 @@ ALTER TABLE seating.table_inventory ADD CONSTRAINT table_inventory_table_number_
 ALTER TABLE seating.table_inventory ADD CONSTRAINT table_inventory_table_number_present CHECK ((btrim(table_number) <> ''::text));
 ALTER TABLE seating.table_inventory ADD CONSTRAINT table_inventory_zone_fkey FOREIGN KEY (restaurant_id, zone_id) REFERENCES seating.zones(restaurant_id, id) ON DELETE CASCADE;
 CREATE TRIGGER table_inventory_guard_delete BEFORE DELETE ON seating.table_inventory FOR EACH ROW EXECUTE FUNCTION seating._guard_table_delete();
-CREATE TRIGGER table_inventory_notify_delete AFTER DELETE ON seating.table_inventory REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('table');
-CREATE TRIGGER table_inventory_notify_insert AFTER INSERT ON seating.table_inventory REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('table');
-CREATE TRIGGER table_inventory_notify_update AFTER UPDATE ON seating.table_inventory REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_change('table');
+CREATE TRIGGER table_inventory_notify_delete AFTER DELETE ON seating.table_inventory REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_table_change();
+CREATE TRIGGER table_inventory_notify_insert AFTER INSERT ON seating.table_inventory REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_table_change();
+CREATE TRIGGER table_inventory_notify_update AFTER UPDATE ON seating.table_inventory REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_table_change();
 
 CREATE TABLE seating.zones (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -2725,61 +2722,104 @@ END;
 $function$;
 COMMENT ON FUNCTION seating._no_fit(seating.bookings,seating.restaurants,boolean,uuid) IS 'Why nothing seats the booking now: {reason: booking_closed | no_capacity | slack | taken | rejected, message, ...}.';
 
-CREATE OR REPLACE FUNCTION seating._notify_change()
+CREATE OR REPLACE FUNCTION seating._notify_booking_change()
  RETURNS trigger
  LANGUAGE plpgsql
  SET search_path TO ''
 AS $function$
 DECLARE
-    v_rows jsonb;
-    v_payload jsonb;
+    v_change record;
 BEGIN
     -- A transition table exists only for the operations that have it.
-    IF TG_OP = 'INSERT' THEN
-        SELECT jsonb_agg(to_jsonb(n)) INTO v_rows FROM new_rows AS n;
-    ELSIF TG_OP = 'DELETE' THEN
-        SELECT jsonb_agg(to_jsonb(o)) INTO v_rows FROM old_rows AS o;
-    ELSE
-        SELECT jsonb_agg(u.r) INTO v_rows
-          FROM (SELECT to_jsonb(n) AS r FROM new_rows AS n UNION ALL SELECT to_jsonb(o) FROM old_rows AS o) AS u;
+    IF TG_OP = 'DELETE' THEN
+        FOR v_change IN
+            SELECT c.restaurant_id, array_agg(DISTINCT c.id) AS booking_ids,
+                   NULL::uuid[] AS table_ids
+              FROM old_rows AS c GROUP BY c.restaurant_id
+        LOOP
+            PERFORM seating._send_change(v_change.restaurant_id, 'booking', TG_OP, v_change.booking_ids,
+                                         v_change.table_ids, NULL);
+        END LOOP;
+    ELSE  -- INSERT or UPDATE: the rows as they are now
+        FOR v_change IN
+            SELECT c.restaurant_id, array_agg(DISTINCT c.id) AS booking_ids,
+                   NULL::uuid[] AS table_ids
+              FROM new_rows AS c GROUP BY c.restaurant_id
+        LOOP
+            PERFORM seating._send_change(v_change.restaurant_id, 'booking', TG_OP, v_change.booking_ids,
+                                         v_change.table_ids, NULL);
+        END LOOP;
     END IF;
-    IF v_rows IS NULL THEN
-        RETURN NULL;  -- the statement changed no row
-    END IF;
-
-    FOR v_payload IN
-        WITH changed AS (
-            SELECT r ->> 'restaurant_id' AS restaurant_id,
-                   CASE TG_TABLE_NAME WHEN 'bookings' THEN r ->> 'id' ELSE r ->> 'booking_id' END AS booking_id,
-                   CASE TG_TABLE_NAME
-                        WHEN 'allocations' THEN jsonb_build_array(r -> 'table_id')
-                        WHEN 'table_inventory' THEN jsonb_build_array(r -> 'id')
-                        WHEN 'manual_assignment_sessions' THEN r -> 'proposed_tables'
-                        ELSE '[]' END AS table_ids,
-                   r ->> 'kind' AS ledger_kind
-              FROM jsonb_array_elements(v_rows) AS e (r)
-        )
-        SELECT jsonb_build_object(
-                   'restaurantId', c.restaurant_id,
-                   'kind', TG_ARGV[0],
-                   'op', lower(TG_OP),
-                   'bookingIds', coalesce(jsonb_agg(DISTINCT c.booking_id) FILTER (WHERE c.booking_id IS NOT NULL), '[]'),
-                   'tableIds', coalesce((SELECT jsonb_agg(DISTINCT t.id) FROM changed AS c2, jsonb_array_elements_text(c2.table_ids) AS t (id)
-                                          WHERE c2.restaurant_id = c.restaurant_id), '[]'))
-               || CASE WHEN TG_ARGV[0] = 'ledger'
-                       THEN jsonb_build_object('ledgerKinds', jsonb_agg(DISTINCT c.ledger_kind)) ELSE '{}' END
-          FROM changed AS c
-         GROUP BY c.restaurant_id
-    LOOP
-        IF octet_length(v_payload::text) > 7000 THEN
-            v_payload := (v_payload - 'bookingIds' - 'tableIds') || jsonb_build_object('truncated', true);
-        END IF;
-        PERFORM pg_notify('seating_changes', v_payload::text);
-    END LOOP;
     RETURN NULL;
 END;
 $function$;
-COMMENT ON FUNCTION seating._notify_change() IS 'Statement trigger: one NOTIFY on channel seating_changes per statement and restaurant, naming the kind of change (TG_ARGV[0]), the operation, the bookings and the tables; what the staff page''s live updates carry.';
+COMMENT ON FUNCTION seating._notify_booking_change() IS 'Statement trigger on seating.bookings: one NOTIFY seating_changes per restaurant the statement touched (kind booking).';
+
+CREATE OR REPLACE FUNCTION seating._notify_ledger_change()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+DECLARE
+    v_change record;
+BEGIN
+    -- A transition table exists only for the operations that have it.
+    IF TG_OP = 'DELETE' THEN
+        FOR v_change IN
+            SELECT c.restaurant_id, array_agg(DISTINCT c.booking_id) FILTER (WHERE c.booking_id IS NOT NULL) AS booking_ids,
+                   array_agg(DISTINCT c.table_id) AS table_ids, array_agg(DISTINCT c.kind) AS kinds
+              FROM old_rows AS c GROUP BY c.restaurant_id
+        LOOP
+            PERFORM seating._send_change(v_change.restaurant_id, 'ledger', TG_OP, v_change.booking_ids,
+                                         v_change.table_ids, v_change.kinds);
+        END LOOP;
+    ELSE  -- INSERT or UPDATE: the rows as they are now
+        FOR v_change IN
+            SELECT c.restaurant_id, array_agg(DISTINCT c.booking_id) FILTER (WHERE c.booking_id IS NOT NULL) AS booking_ids,
+                   array_agg(DISTINCT c.table_id) AS table_ids, array_agg(DISTINCT c.kind) AS kinds
+              FROM new_rows AS c GROUP BY c.restaurant_id
+        LOOP
+            PERFORM seating._send_change(v_change.restaurant_id, 'ledger', TG_OP, v_change.booking_ids,
+                                         v_change.table_ids, v_change.kinds);
+        END LOOP;
+    END IF;
+    RETURN NULL;
+END;
+$function$;
+COMMENT ON FUNCTION seating._notify_ledger_change() IS 'Statement trigger on seating.allocations: one NOTIFY seating_changes per restaurant the statement touched (kind ledger).';
+
+CREATE OR REPLACE FUNCTION seating._notify_table_change()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+DECLARE
+    v_change record;
+BEGIN
+    -- A transition table exists only for the operations that have it.
+    IF TG_OP = 'DELETE' THEN
+        FOR v_change IN
+            SELECT c.restaurant_id, NULL::uuid[] AS booking_ids,
+                   array_agg(DISTINCT c.id) AS table_ids
+              FROM old_rows AS c GROUP BY c.restaurant_id
+        LOOP
+            PERFORM seating._send_change(v_change.restaurant_id, 'table', TG_OP, v_change.booking_ids,
+                                         v_change.table_ids, NULL);
+        END LOOP;
+    ELSE  -- INSERT or UPDATE: the rows as they are now
+        FOR v_change IN
+            SELECT c.restaurant_id, NULL::uuid[] AS booking_ids,
+                   array_agg(DISTINCT c.id) AS table_ids
+              FROM new_rows AS c GROUP BY c.restaurant_id
+        LOOP
+            PERFORM seating._send_change(v_change.restaurant_id, 'table', TG_OP, v_change.booking_ids,
+                                         v_change.table_ids, NULL);
+        END LOOP;
+    END IF;
+    RETURN NULL;
+END;
+$function$;
+COMMENT ON FUNCTION seating._notify_table_change() IS 'Statement trigger on seating.table_inventory: one NOTIFY seating_changes per restaurant the statement touched (kind table).';
 
 CREATE OR REPLACE FUNCTION seating._purge_expired_holds()
  RETURNS trigger
@@ -3020,6 +3060,28 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION seating._selection_ids(uuid[]) IS 'Checks that a selection has 1 to 20 non-null table ids (INVALID_INPUT otherwise) and returns them de-duplicated in first-named order.';
+
+CREATE OR REPLACE FUNCTION seating._send_change(p_restaurant_id uuid, p_kind text, p_op text, p_booking_ids uuid[], p_table_ids uuid[], p_ledger_kinds text[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+DECLARE
+    v_payload jsonb;
+BEGIN
+    v_payload := jsonb_build_object('restaurantId', p_restaurant_id, 'kind', p_kind, 'op', lower(p_op),
+                                    'bookingIds', coalesce(to_jsonb(p_booking_ids), '[]'),
+                                    'tableIds', coalesce(to_jsonb(p_table_ids), '[]'));
+    IF p_kind = 'ledger' THEN
+        v_payload := v_payload || jsonb_build_object('ledgerKinds', to_jsonb(p_ledger_kinds));
+    END IF;
+    IF octet_length(v_payload::text) > 7000 THEN
+        v_payload := (v_payload - 'bookingIds' - 'tableIds') || jsonb_build_object('truncated', true);
+    END IF;
+    PERFORM pg_notify('seating_changes', v_payload::text);
+END;
+$function$;
+COMMENT ON FUNCTION seating._send_change(uuid,text,text,uuid[],uuid[],text[]) IS 'Sends one change of a restaurant on channel seating_changes (the staff page''s live updates): kind, operation, bookings, tables.';
 
 CREATE OR REPLACE FUNCTION seating._session_json(p_state api.session_state)
  RETURNS jsonb

@@ -24,7 +24,12 @@ def build_template(host, port, user, dbname, password=None, **_options) -> None:
     migrations.migrate(url_for(host=host, port=port, user=user, dbname=dbname, password=password))
 
 
-SERVER = conninfo_to_dict(os.environ.get("DATABASE_URL") or pgserver.start_throwaway())
+# libpq parses every parameter of a connection string as text.
+SERVER: dict[str, str] = {
+    k: str(v)
+    for k, v in conninfo_to_dict(os.environ.get("DATABASE_URL") or pgserver.start_throwaway()).items()
+    if v is not None
+}
 
 postgresql_template = factories.postgresql_noproc(
     host=SERVER.get("host", "127.0.0.1"),

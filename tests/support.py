@@ -8,13 +8,16 @@ import json
 import random
 import threading
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import psycopg
 import pytest
 from psycopg.rows import dict_row
 
+from app.db import scalar
 from app.errors import SQLSTATE_ERRORS
 
 CODE_TO_SQLSTATE = {code: state for state, (code, _status) in SQLSTATE_ERRORS.items()}
@@ -31,10 +34,12 @@ class Floor:
         self._prefix = random.getrandbits(64) << 64
         self._next = 0
         columns = ["name", *settings]
-        self.id = conn.execute(
-            f"INSERT INTO seating.restaurants ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) RETURNING id",
+        self.id = scalar(
+            conn,
+            f"INSERT INTO seating.restaurants ({', '.join(columns)})"
+            f" VALUES ({', '.join(['%s'] * len(columns))}) RETURNING id",
             ["Test Bistro", *settings.values()],
-        ).fetchone()[0]
+        )
         self.zones: dict[str, uuid.UUID] = {}
         self.tables: dict[str, uuid.UUID] = {}
         self.staff: dict[str, uuid.UUID] = {}
@@ -50,9 +55,9 @@ class Floor:
         return uuid.UUID(int=self._prefix | self._next)
 
     def zone(self, name: str) -> uuid.UUID:
-        self.zones[name] = self.conn.execute(
-            "INSERT INTO seating.zones (restaurant_id, name) VALUES (%s, %s) RETURNING id", (self.id, name)
-        ).fetchone()[0]
+        self.zones[name] = scalar(
+            self.conn, "INSERT INTO seating.zones (restaurant_id, name) VALUES (%s, %s) RETURNING id", (self.id, name)
+        )
         return self.zones[name]
 
     def table(self, number: str, capacity: int = 2, zone: str = "Main", **columns) -> uuid.UUID:
@@ -79,10 +84,11 @@ class Floor:
         )
 
     def person(self, name: str, role: str | None) -> uuid.UUID:
-        staff_id = self.conn.execute(
+        staff_id = scalar(
+            self.conn,
             "INSERT INTO seating.staff (display_name, email) VALUES (%s, %s) RETURNING id",
             (name, f"{name.lower().replace(' ', '.')}.{uuid.uuid4().hex[:8]}@example.com"),
-        ).fetchone()[0]
+        )
         if role:
             self.conn.execute(
                 "INSERT INTO seating.restaurant_memberships VALUES (%s, %s, %s)", (staff_id, self.id, role)
@@ -98,11 +104,12 @@ class Floor:
         status: str = "pending",
         guest: str = "Guest",
     ) -> uuid.UUID:
-        return self.conn.execute(
+        return scalar(
+            self.conn,
             "INSERT INTO seating.bookings (restaurant_id, party_size, start_at, end_at, status, guest_name)"
             " VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
             (self.id, party_size, start, start + timedelta(minutes=minutes), status, guest),
-        ).fetchone()[0]
+        )
 
     def ids(self, *numbers: str) -> list[uuid.UUID]:
         return [self.tables[n] for n in numbers]
@@ -132,11 +139,13 @@ def standard_floor(conn: psycopg.Connection, **settings) -> Floor:
     return floor
 
 
-def call(conn: psycopg.Connection, function: str, *args) -> dict:
-    """SELECT * FROM api.<function>(args...) as a dict."""
+def call(conn: psycopg.Connection, function: str, *args) -> dict[str, Any]:
+    """SELECT * FROM api.<function>(args...): its first row as a dict (AssertionError if none)."""
     placeholders = ", ".join(["%s"] * len(args))
     with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(f"SELECT * FROM api.{function}({placeholders})", args).fetchone()
+        row = cur.execute(f"SELECT * FROM api.{function}({placeholders})", args).fetchone()
+    assert row is not None, f"api.{function} returned no row"
+    return row
 
 
 def hold(conn, staff, booking, tables, require_adjacency=None) -> dict:
@@ -151,17 +160,34 @@ def failing(result: dict) -> list[str]:
     return [c["id"] for c in result["checks"] if c["severity"] == "error"]
 
 
+class RaisedCode:
+    """What raises_code yields; after the block: the error (value), its message and its DETAIL's
+    details."""
+
+    def __init__(self, info: pytest.ExceptionInfo[psycopg.Error]) -> None:
+        self._info = info
+        self.message = ""
+        self.details: Any = None
+
+    @property
+    def value(self) -> psycopg.Error:
+        return self._info.value
+
+
 @contextmanager
-def raises_code(code: str):
+def raises_code(code: str) -> Iterator[RaisedCode]:
     """Expect a documented application error: its SQLSTATE, code in DETAIL, a message and hint."""
     with pytest.raises(psycopg.Error) as info:
-        yield info
+        raised = RaisedCode(info)
+        yield raised
     diag = info.value.diag
     assert diag.sqlstate == CODE_TO_SQLSTATE[code], (diag.sqlstate, diag.message_primary)
+    assert diag.message_detail is not None, (diag.sqlstate, diag.message_primary)
     detail = json.loads(diag.message_detail)
     assert detail["code"] == code
     assert diag.message_primary and diag.message_hint
-    info.details = detail["details"]
+    raised.message = diag.message_primary
+    raised.details = detail["details"]
 
 
 def expire_hold(conn: psycopg.Connection, session_id) -> None:
@@ -223,7 +249,7 @@ def wait_until_blocked(observer: psycopg.Connection, pid: int, timeout: float = 
     done = threading.Event()
     deadline = datetime.now() + timedelta(seconds=timeout)
     while not done.is_set():
-        if observer.execute("SELECT cardinality(pg_blocking_pids(%s)) > 0", (pid,)).fetchone()[0]:
+        if scalar(observer, "SELECT cardinality(pg_blocking_pids(%s)) > 0", (pid,)):
             return
         if datetime.now() > deadline:
             raise AssertionError(f"backend {pid} never blocked on a lock")

@@ -108,6 +108,15 @@ def listening_workers(server_pid: int, port: int) -> list[psutil.Process]:
     return [w for w in psutil.Process(server_pid).children() if listening_sockets(w.pid, port)]
 
 
+def announced_port(server: subprocess.Popen[str]) -> int:
+    """The port `serve --port 0 --workers 2` picked, from the first line it prints."""
+    assert server.stdout is not None, "start the server with stdout=subprocess.PIPE"
+    line = server.stdout.readline()
+    found = re.search(r"http://127\.0\.0\.1:(\d+) with 2 workers", line)
+    assert found is not None, line
+    return int(found.group(1))
+
+
 def test_serve_spreads_keep_alive_connections_over_its_workers(db_url):
     """Hosts' devices (or a proxy) open their keep-alive connections in a burst; each worker must
     get its share, not whichever woke first all of them."""
@@ -121,7 +130,7 @@ def test_serve_spreads_keep_alive_connections_over_its_workers(db_url):
     )
     clients: list[socket.socket] = []
     try:
-        port = int(re.search(r"http://127\.0\.0\.1:(\d+) with 2 workers", server.stdout.readline()).group(1))
+        port = announced_port(server)
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -188,7 +197,7 @@ def test_metrics_count_every_worker_once(db_url):
     )
     clients: list[socket.socket] = []
     try:
-        port = int(re.search(r"http://127\.0\.0\.1:(\d+) with 2 workers", server.stdout.readline()).group(1))
+        port = announced_port(server)
         deadline = time.monotonic() + 60
         while len(listening_workers(server.pid, port)) < 2:
             assert time.monotonic() < deadline, "the workers did not start listening"
@@ -208,7 +217,9 @@ def test_metrics_count_every_worker_once(db_url):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
                 text = response.read().decode()
             line = next(
-                l for l in text.splitlines() if l.startswith("seating_http_requests_total{") and 'route="/health"' in l
+                row
+                for row in text.splitlines()
+                if row.startswith("seating_http_requests_total{") and 'route="/health"' in row
             )
             assert float(line.rsplit(" ", 1)[1]) == 16.0, line
             assert 'seating_sessions{status="HELD"}' in text

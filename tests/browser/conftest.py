@@ -8,6 +8,7 @@ import shutil
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -71,14 +72,20 @@ def token_of(conn, floor):
 
 @pytest.fixture
 def open_page(browser, server, token_of):
-    """A new browser context (one staff member) signed in by link, at /staff[?booking=]."""
+    """A new browser context (one staff member) signed in by link, at /staff[?booking=].
+    page.api_calls lists the page's API requests as (method, path), in order."""
     contexts = []
 
-    def open_as(name: str, booking=None, width: int = 1024, height: int = 768):
+    def open_as(name: str, booking=None, width: int = 1024, height: int = 768, clock: bool = False):
+        """clock: the page runs on Playwright's clock, which a test can move forward."""
         context = browser.new_context(viewport={"width": width, "height": height})
         contexts.append(context)
         page = context.new_page()
+        if clock:
+            page.clock.install()
         page.set_default_timeout(10_000)
+        page.api_calls = []
+        page.on("request", lambda request: page.api_calls.append((request.method, urlsplit(request.url).path)))
         query = f"?booking={booking}" if booking else ""
         page.goto(f"{server.url}/staff{query}#token={token_of(name)}")
         return page

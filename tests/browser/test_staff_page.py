@@ -4,32 +4,8 @@ keyboard-only use. Waits are generous timeouts around DOM conditions, never fixe
 
 import re
 
+from tests.browser.hooks import LIVE, pressed, table, wait_state, wait_status
 from tests.support import call, expire_hold, hold
-
-LIVE = 5_000  # ms: a generous ceiling for a live change to reach the other page (it takes ~ms)
-
-
-def table(page, floor, number):
-    return page.locator(f'[data-table-id="{floor.tables[number]}"]')
-
-
-def wait_state(page, floor, number, state):
-    page.wait_for_function(
-        '([id, state]) => document.querySelector(`[data-table-id="${id}"]`)?.dataset.state === state',
-        arg=[str(floor.tables[number]), state],
-        polling=20,
-        timeout=LIVE,
-    )
-
-
-def wait_status(page, status):
-    page.wait_for_selector(f'[data-session-status="{status}"]')
-
-
-def pressed(page):
-    return set(
-        page.eval_on_selector_all('[data-table-id][aria-pressed="true"]', "els => els.map(e => e.dataset.tableId)")
-    )
 
 
 def test_sign_in_by_link_lists_the_day_and_sign_out_forgets(open_page, floor, token_of):
@@ -147,13 +123,16 @@ def test_a_conflicting_selection_names_the_holder(open_page, floor, conn):
 
 
 def test_a_hold_that_runs_out_reads_expired_without_reload(open_page, floor, conn):
-    page = open_page("Hana Host", booking=floor.ada)
+    page = open_page("Hana Host", booking=floor.ada, clock=True)
     table(page, floor, "T3").click()
     wait_status(page, "HELD")
     session = conn.execute(
         "SELECT id FROM seating.manual_assignment_sessions WHERE booking_id = %s", (floor.ada,)
     ).fetchone()[0]
-    expire_hold(conn, session)  # time passing, as the database sees it
+    # Time passes for both: the database's hold runs out, and the page's clock passes its expiry
+    # (no event tells the page: its countdown reaching zero asks the server again).
+    expire_hold(conn, session)
+    page.clock.fast_forward("10:00")
     wait_status(page, "EXPIRED")
     assert pressed(page) == set()
 

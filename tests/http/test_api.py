@@ -50,7 +50,7 @@ def test_hold_creates_then_updates_the_session(client, floor, tokens):
     assert set(session) == SESSION_KEYS
     assert session["status"] == "HELD" and session["holdExpiresAt"] and session["assignment"] is None
     assert session["proposedTables"] == [str(t) for t in floor.ids("T1", "T2")]
-    assert [c["id"] for c in session["checks"]][0] == "booking_status"
+    assert session["checks"][0]["id"] == "booking_status"
     assert set(session["checks"][0]) == {"id", "severity", "message", "details"}
 
     updated = hold(client, tokens["Hana Host"], booking, floor.ids("T1", "T2"))
@@ -203,7 +203,8 @@ def test_unknown_tables_422(client, floor, tokens):
         b'{"bookingId": "00000000-0000-0000-0000-000000000001", "tableIds": [1]}',
         b'{"bookingId": "00000000-0000-0000-0000-000000000001", "tableIds": ["00000000-0000-0000-0000-000000000001"],'
         b' "requireAdjacency": "yes"}',
-        b'{"booking_id": "00000000-0000-0000-0000-000000000001", "table_ids": ["00000000-0000-0000-0000-000000000001"]}',
+        b'{"booking_id": "00000000-0000-0000-0000-000000000001",'
+        b' "table_ids": ["00000000-0000-0000-0000-000000000001"]}',
     ],
 )
 def test_invalid_bodies_400(client, tokens, body):

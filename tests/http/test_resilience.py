@@ -109,10 +109,11 @@ def test_lock_and_statement_timeouts_are_set_on_every_connection(settings):
 def waiting_on_locks(observer: psycopg.Connection) -> int:
     """Backends of this database waiting for a lock (on the stray transaction, or queued behind
     another waiter for the same row)."""
-    return observer.execute(
+    return db.scalar(
+        observer,
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-        " AND cardinality(pg_blocking_pids(pid)) > 0"
-    ).fetchone()[0]
+        " AND cardinality(pg_blocking_pids(pid)) > 0",
+    )
 
 
 def mean_latency(request, times: int = 15) -> float:

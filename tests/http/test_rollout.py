@@ -6,6 +6,7 @@ import logging
 import threading
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from litestar.testing import TestClient
@@ -123,13 +124,14 @@ def test_legacy_release(client, floor, tokens):
 def test_legacy_endpoints_switched_off_answer_410(settings, floor, tokens):
     with TestClient(create_app(replace(settings, legacy_endpoints=False))) as off:
         booking = str(floor.booking())
-        for method, path, kwargs in [
+        legacy: list[tuple[str, str, dict[str, Any]]] = [
             ("GET", "/api/staff/manual/context", {"params": {"bookingId": booking}}),
             ("POST", "/api/staff/manual/validate", {"json": {}}),
             ("POST", "/api/staff/manual/hold", {"json": {}}),
             ("POST", "/api/staff/manual/confirm", {"json": {}}),
             ("DELETE", "/api/staff/manual/hold", {"params": {"holdId": booking}}),
-        ]:
+        ]
+        for method, path, kwargs in legacy:
             gone = off.request(method, path, headers=tokens["Hana Host"], **kwargs)
             assert gone.status_code == 410, (path, gone.text)
             assert gone.json()["error"]["code"] == "GONE"

@@ -166,7 +166,7 @@ def test_each_change_is_an_event_for_its_own_restaurant_only(http, conn, floor, 
 
     # The other restaurant's stream saw none of it: its next event is its own change.
     other.booking()
-    event, data = theirs.next_event("ledger", "session", "booking", "table")
+    event, data = theirs.next_event("ledger", "booking", "table")
     assert event == "booking" and json.loads(data)["restaurantId"] == str(other.id)
     mine.close()
     theirs.close()
@@ -226,5 +226,5 @@ def test_stopping_the_server_ends_open_streams(settings, floor, tokens):
     with live_server(settings) as running, httpx.Client(base_url=running.url) as c:
         reader = open_stream(c, floor.id, tokens["Hana Host"])
         running.stop()
-        assert reader.next_event("ledger", "session", "booking", "table") == ("end", "")
+        assert reader.next_event("ledger", "booking", "table") == ("end", "")
         reader.close()

@@ -1,7 +1,6 @@
 """Concurrency with real connections in an explicit step order: a step that must wait is
 observed waiting on a lock (pg_blocking_pids) before the next step runs. No sleeps."""
 
-import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -226,7 +225,7 @@ def test_a_confirm_that_loses_to_the_exclude_constraint_reports_the_blocker_and_
 
     with raises_code("VALIDATION_FAILED") as error:
         future.result(timeout=10)
-    checks = json.loads(error.value.diag.message_detail)["details"]["checks"]
+    checks = error.details["checks"]
     [blocker] = next(c for c in checks if c["id"] == "conflict")["details"]["conflicts"]
     assert (blocker["kind"], blocker["note"]) == ("maintenance", "floor polish")
     assert call(conn, "get_session", hana, held["id"])["status"] == "HELD"

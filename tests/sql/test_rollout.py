@@ -226,7 +226,8 @@ def test_context_version_ignores_unrelated_changes(conn, floor):
         "UPDATE seating.table_inventory SET active = false WHERE id = %(t4)s",
         "UPDATE seating.restaurants SET slack_budget = 1 WHERE id = %(restaurant)s",
         "INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
-        " VALUES (%(restaurant)s, %(t4)s, 'maintenance', tstzrange(%(start)s, %(start)s + interval '1 hour'), 'wobbly leg')",
+        " VALUES (%(restaurant)s, %(t4)s, 'maintenance',"
+        " tstzrange(%(start)s, %(start)s + interval '1 hour'), 'wobbly leg')",
     ],
 )
 def test_context_version_follows_relevant_changes(conn, floor, change):

@@ -45,4 +45,17 @@ export const api = {
   confirm: (sessionId) => call("PUT", `/api/staff/manual/session/${id(sessionId)}/confirm`),
   cancel: (sessionId) => call("DELETE", `/api/staff/manual/session/${id(sessionId)}`),
   eventTicket: (restaurantId) => call("POST", `/api/staff/restaurants/${id(restaurantId)}/event-tickets`),
+  suggestions: (bookingId, limit) => call("GET", `/api/staff/bookings/${id(bookingId)}/suggestions?limit=${id(limit)}`),
+  autoAssignPending: (restaurantId, from, to) =>
+    call("POST", `/api/staff/restaurants/${id(restaurantId)}/auto-assign`, { from, to }),
+  // The legacy three-step flow (DESIGN §13), for restaurants where the feature flag is off.
+  legacy: {
+    context: (bookingId) => call("GET", `/api/staff/manual/context?bookingId=${id(bookingId)}`),
+    validate: (bookingId, tableIds, contextVersion) =>
+      call("POST", "/api/staff/manual/validate", { bookingId, tableIds, contextVersion }),
+    hold: (bookingId, tableIds, contextVersion) =>
+      call("POST", "/api/staff/manual/hold", { bookingId, tableIds, contextVersion }),
+    confirm: (holdId, contextVersion) => call("POST", "/api/staff/manual/confirm", { holdId, contextVersion }),
+    release: (holdId) => call("DELETE", `/api/staff/manual/hold?holdId=${id(holdId)}`),
+  },
 };

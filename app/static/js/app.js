@@ -1,11 +1,14 @@
 // The staff page: sign-in, the day view, the floor plan and live updates, wired together.
 // State lives in state.js; the page is rendered from it (bookings.js, floorplan.js).
 import { api, ApiError, token } from "./api.js";
+import { renderAutoAssign, seatTheRest } from "./autoassign.js";
 import { renderBookings } from "./bookings.js";
 import { subscribe } from "./events.js";
+import { flow, flowNameFor } from "./flows.js";
 import { renderFloorPlan } from "./floorplan.js";
-import { cancelSession, confirmSession, reconcileSession, refreshSession, toggleTable } from "./session.js";
+import { cancelSession, confirmSession, reconcileSession, refreshSession, selectTables, toggleTable } from "./session.js";
 import { onRender, serverNow, state, update } from "./state.js";
+import { renderSuggestions } from "./suggestions.js";
 import { localDate } from "./words.js";
 
 const $ = (id) => document.getElementById(id);
@@ -16,8 +19,12 @@ const view = {
   date: $("date"), bookings: $("bookings"), bookingsEmpty: $("bookings-empty"), liveState: $("live-state"),
   hint: $("plan-hint"), body: $("plan-body"), booking: $("plan-booking"), status: $("session-status"),
   countdown: $("countdown"), confirm: $("confirm"), cancel: $("cancel"), feedback: $("feedback"),
-  floor: $("floor"), unplaced: $("unplaced"), unplacedTitle: $("unplaced-title"),
+  floor: $("floor"), unplaced: $("unplaced"), unplacedTitle: $("unplaced-title"), flowNote: $("flow-note"),
+  suggestionsNote: $("suggestions-note"), suggestionList: $("suggestion-list"),
+  autoAssign: $("auto-assign"), seatRest: $("seat-rest"), autoResults: $("auto-results"),
 };
+
+const SUGGESTIONS = 3;
 
 // --- rendering ---------------------------------------------------------------------------------
 
@@ -43,7 +50,10 @@ onRender((s) => {
   view.liveState.textContent = s.bookingsError || { live: "Live: changes appear as they happen.",
     connecting: "Connecting to live updates…", reconnecting: "Reconnecting to live updates…" }[s.live];
   renderBookings(view.bookings, view.bookingsEmpty, s, openBooking);
+  renderAutoAssign(view, s);
   renderFloorPlan(view, s, toggleTable);
+  view.flowNote.hidden = s.flow !== "legacy";
+  renderSuggestions(view, s, selectTables);
 });
 
 // --- loading -------------------------------------------------------------------------------------
@@ -86,7 +96,7 @@ const loadContext = coalesced(async () => {
   const bookingId = state.bookingId;
   if (!bookingId) return;
   try {
-    const context = await api.context(bookingId);
+    const context = await flow().readContext(bookingId);
     if (state.bookingId !== bookingId) return;
     update({ context });
     reconcileSession(context.session);
@@ -96,6 +106,25 @@ const loadContext = coalesced(async () => {
   }
 });
 
+// The suggestions change with the plan: read again whenever it is.
+const loadSuggestions = coalesced(async () => {
+  const bookingId = state.bookingId;
+  if (!bookingId) return;
+  try {
+    const { suggestions } = await api.suggestions(bookingId, SUGGESTIONS);
+    if (state.bookingId === bookingId) update({ suggestions: { bookingId, list: suggestions, error: "" } });
+  } catch (error) {
+    handleReadError(error, (message) => {
+      if (state.bookingId === bookingId) update({ suggestions: { bookingId, list: null, error: message } });
+    });
+  }
+});
+
+function loadPlan() {
+  loadContext();
+  loadSuggestions();
+}
+
 // Another host's hold ends at its expiry without any write: look again then.
 function scheduleExpiryRefresh(context) {
   clearTimeout(expiryTimer);
@@ -103,7 +132,7 @@ function scheduleExpiryRefresh(context) {
     .map((t) => Date.parse(t.blocker.expiresAt));
   if (expiries.length === 0) return;
   const wait = Math.max(0, Math.min(...expiries) - serverNow()) + 50;
-  expiryTimer = setTimeout(loadContext, wait);
+  expiryTimer = setTimeout(loadPlan, wait);
 }
 
 function handleReadError(error, show) {
@@ -122,9 +151,9 @@ function connect(restaurantId) {
   update({ live: "connecting" });
   unsubscribe = subscribe(restaurantId, {
     onStatus: (live) => update({ live }),
-    onReady: () => { loadBookings(); loadContext(); },
+    onReady: () => { loadBookings(); loadPlan(); },
     onChange: (kind, change) => {
-      loadContext();
+      loadPlan();
       if (kind === "booking" || kind === "resync" || (kind === "ledger" && (change.ledgerKinds || []).includes("assignment"))
           || change.truncated) {
         loadBookings();
@@ -137,17 +166,22 @@ function connect(restaurantId) {
 
 function openBooking(bookingId) {
   if (bookingId === state.bookingId) return;
-  update({ bookingId, context: null, session: null, sent: null, queued: null, feedback: { tone: "info", lines: [] } });
+  update({ bookingId, context: null, suggestions: null, session: null, sent: null, queued: null,
+           feedback: { tone: "info", lines: [] } });
   const url = new URL(location.href);
   url.searchParams.set("booking", bookingId);
   history.replaceState(null, "", url.pathname + url.search);
-  loadContext();
+  loadPlan();
 }
 
 function chooseRestaurant(restaurantId) {
   if (restaurantId === state.restaurantId) return;
   const membership = state.me.memberships.find((m) => m.restaurantId === restaurantId);
-  update({ restaurantId, bookings: [], date: state.date || localDate(new Date(), membership.timezone) });
+  const flowName = flowNameFor(membership, state.me);
+  // Another flow: the open plan was read through the other one (the legacy one needs its contextVersion).
+  if (flowName !== state.flow) update({ flow: flowName, context: null });
+  update({ restaurantId, bookings: [], autoAssign: null,
+           date: state.date || localDate(new Date(), membership.timezone) });
   connect(restaurantId);
 }
 
@@ -163,6 +197,8 @@ async function signIn() {
   const wanted = new URL(location.href).searchParams.get("booking");
   if (wanted) {
     try {
+      // Only to learn the booking's restaurant and day: the plan is read again through the
+      // restaurant's flow once it is chosen.
       const context = await api.context(wanted);
       update({ bookingId: wanted, context, date: localDate(new Date(context.booking.startAt), context.restaurant.timezone) });
       reconcileSession(context.session);
@@ -180,8 +216,9 @@ function signOut(message = "") {
   token.clear();
   if (unsubscribe) unsubscribe();
   unsubscribe = null;
-  update({ me: null, signInError: message, restaurantId: null, bookings: [], bookingId: null, context: null,
-           session: null, sent: null, queued: null, feedback: { tone: "info", lines: [] } });
+  update({ me: null, signInError: message, restaurantId: null, flow: "session", bookings: [], bookingId: null,
+           context: null, suggestions: null, session: null, sent: null, queued: null, autoAssign: null,
+           feedback: { tone: "info", lines: [] } });
 }
 
 // --- wiring --------------------------------------------------------------------------------------
@@ -202,7 +239,8 @@ view.date.addEventListener("change", () => {
 });
 view.confirm.addEventListener("click", confirmSession);
 view.cancel.addEventListener("click", cancelSession);
-window.addEventListener("seating:confirmed", () => { loadBookings(); loadContext(); });
+view.seatRest.addEventListener("click", () => seatTheRest(() => { loadBookings(); loadPlan(); }));
+window.addEventListener("seating:confirmed", () => { loadBookings(); loadPlan(); });
 window.addEventListener("seating:signed-out", () => signOut("Your sign-in is no longer valid: sign in again."));
 
 // The countdown: a tick every 250 ms while a hold shows; at zero the server is asked again.

@@ -1,16 +1,23 @@
-// The caller's session for the open booking. Each toggle sends the whole selection at once as
-// POST /api/staff/manual/session. At most one call is in flight, so the server sees selections
-// in the order they were made and its answers arrive in that order; a selection made while one
-// is in flight waits (only the latest: it includes every earlier click) and goes as soon as the
-// answer is in. The page shows only what the server answered (state.session).
-import { api, ApiError } from "./api.js";
+// The caller's session for the open booking. Each toggle sends the whole selection at once
+// through the restaurant's flow (flows.js: the session call, or the legacy validate and hold).
+// At most one call is in flight, so the server sees selections in the order they were made and
+// its answers arrive in that order; a selection made while one is in flight waits (only the
+// latest: it includes every earlier click) and goes as soon as the answer is in. The page shows
+// only what the server answered (state.session).
+import { ApiError } from "./api.js";
+import { flow } from "./flows.js";
 import { state, update, latestSelection } from "./state.js";
 import { describeChecks, formatLeft } from "./words.js";
 
 export function toggleTable(tableId) {
   if (!state.bookingId) return;
   const base = latestSelection();
-  const next = base.includes(tableId) ? base.filter((id) => id !== tableId) : [...base, tableId];
+  selectTables(base.includes(tableId) ? base.filter((id) => id !== tableId) : [...base, tableId]);
+}
+
+// A whole selection at once (a suggestion): the same path as a click, so the latest still wins.
+export function selectTables(next) {
+  if (!state.bookingId) return;
   if (state.sent) {
     update({ queued: next });
   } else {
@@ -29,9 +36,9 @@ async function send(selection) {
   let problem = null;
   try {
     if (selection.length > 0) {
-      answer = await api.hold(bookingId, selection);
+      answer = await flow().select(bookingId, selection, state.session);
     } else if (isActive(state.session)) {
-      answer = await api.cancel(state.session.id);
+      answer = await flow().release(state.session);
     }
   } catch (error) {
     problem = error;
@@ -87,7 +94,7 @@ export async function confirmSession() {
   const bookingId = state.bookingId;
   update({ sent: session.proposedTables });
   try {
-    const answer = await api.confirm(session.id);
+    const answer = await flow().confirm(session);
     if (state.bookingId === bookingId) applyAnswer(answer, "confirm");
     window.dispatchEvent(new CustomEvent("seating:confirmed"));
   } catch (error) {
@@ -112,7 +119,7 @@ export async function refreshSession() {
   const session = state.session;
   if (!session || state.sent || state.queued) return;
   try {
-    const answer = await api.session(session.id);
+    const answer = await flow().read(session);
     if (state.session && state.session.id === answer.id && !state.sent && !state.queued &&
         Date.parse(answer.updatedAt) >= Date.parse(state.session.updatedAt) && answer.status !== state.session.status) {
       applyAnswer(answer, "read");

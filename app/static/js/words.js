@@ -73,3 +73,32 @@ export function describeChecks(checks, context) {
   }
   return { errors, warnings };
 }
+
+// A zone's offset from UTC at an instant, in minutes (60 for Europe/Rome in winter).
+function offsetMinutes(instantMs, timeZone) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-US", {
+    timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit",
+  }).formatToParts(new Date(instantMs)).map((p) => [p.type, p.value]));
+  const asUtc = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+  return Math.round((asUtc - instantMs) / 60000);
+}
+
+// Midnight of a local date (YYYY-MM-DD) in a zone, with its offset: "2026-11-30T00:00:00+01:00".
+function localMidnight(date, timeZone) {
+  const [y, m, d] = date.split("-").map(Number);
+  const guess = Date.UTC(y, m - 1, d);
+  // Twice: the offset at the guess may differ from the one at the real instant (a DST change).
+  const offset = offsetMinutes(guess - offsetMinutes(guess, timeZone) * 60000, timeZone);
+  const abs = Math.abs(offset);
+  const hhmm = `${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+  return `${date}T00:00:00${offset < 0 ? "-" : "+"}${hhmm}`;
+}
+
+// The bounds of a restaurant's local day, [from, to), each with its own UTC offset (a day with a
+// DST change lasts 23 or 25 hours).
+export function dayBounds(date, timeZone) {
+  const [y, m, d] = date.split("-").map(Number);
+  const next = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+  return { from: localMidnight(date, timeZone), to: localMidnight(next, timeZone) };
+}
