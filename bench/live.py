@@ -454,6 +454,7 @@ def reads(base: str, url: str, sizes: Sizes, tokens: dict[str, str]) -> dict:
         http_calls = {
             "bookings": lambda i: api.get(f"/api/staff/restaurants/{restaurant(1)}/bookings", params={"date": day}),
             "context": lambda i: api.get(f"/api/staff/bookings/{for_booking}/assignment-context"),
+            "suggestions": lambda i: api.get(f"/api/staff/bookings/{for_booking}/suggestions", params={"limit": 3}),
             "hold": lambda i: api.post(
                 "/api/staff/manual/session", json={"bookingId": for_booking, "tableIds": [table(1, t - i % 2)]}
             ),
@@ -464,6 +465,9 @@ def reads(base: str, url: str, sizes: Sizes, tokens: dict[str, str]) -> dict:
             ).fetchall(),
             "context": lambda i: conn.execute(
                 "SELECT * FROM api.get_assignment_context(%s, %s)", (reader, for_booking), prepare=True
+            ).fetchall(),
+            "suggestions": lambda i: conn.execute(
+                "SELECT * FROM api.suggest_tables(%s, %s, 3)", (reader, for_booking), prepare=True
             ).fetchall(),
             "hold": lambda i: conn.execute(
                 "SELECT * FROM api.create_session_hold(%s, %s, %s::uuid[])",
@@ -581,13 +585,15 @@ def report(sizes: Sizes, url: str, screen: dict, fan: dict, cost: dict, smoke: b
     rows = [
         ("GET bookings list (`api.list_bookings`)", "bookings"),
         ("GET assignment context (`api.get_assignment_context`)", "context"),
+        ("GET suggestions, 3 as the page asks (`api.suggest_tables`)", "suggestions"),
         ("POST session: a hold (`api.create_session_hold`)", "hold"),
     ]
     lines += [
         f"**The page's reads** ({sizes.read_calls} calls of each per round, interleaved): a page refetches the"
-        " context on every change event and the bookings list on booking and assignment events. Median time per"
-        " call seen by the client: over HTTP (keep-alive, one client) and in SQL (the function alone, prepared,"
-        f" one connection); restaurant 1's evening has {3 * sizes.tables} bookings, {2 * sizes.tables} seated.",
+        " context and the suggestions on every change event, the bookings list on booking and assignment events."
+        " Median time per call seen by the client: over HTTP (keep-alive, one client) and in SQL (the function"
+        f" alone, prepared, one connection); restaurant 1's evening has {3 * sizes.tables} bookings,"
+        f" {2 * sizes.tables} seated.",
         "",
         "| call | HTTP ms | × a hold | SQL ms | × a hold |",
         "|---|---|---|---|---|",
@@ -597,12 +603,12 @@ def report(sizes: Sizes, url: str, screen: dict, fan: dict, cost: dict, smoke: b
             for name, k in rows
         ),
     ]
-    context = statistics.median(r["http context"] for r in cr)
+    context = statistics.median(r["http context"] + r["http suggestions"] for r in cr)
     main_rate = sizes.rate * 4 / 5
     lines += [
         "",
         f"A model from these figures, not a measurement: had each of the {sizes.main_streams} streams on"
-        f" restaurant 1 been a page, each change would make each page read the context once"
+        f" restaurant 1 been a page, each change would make each page read its plan once (context and suggestions)"
         f" ({sizes.main_streams} × {ms(context, 2)} ms = {sizes.main_streams * context:.2f} s of server time per"
         f" change; × {main_rate:g} changes a second = {sizes.main_streams * context * main_rate:.1f} s per second),"
         f" more than this machine's {os.cpu_count()} CPUs: the page's coalescing (one read in flight, one after)"
