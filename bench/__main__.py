@@ -12,7 +12,6 @@ import math
 import os
 import platform
 import random
-import re
 import shutil
 import statistics
 import subprocess
@@ -23,18 +22,20 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import psycopg
-from psycopg.conninfo import conninfo_to_dict
 
-from app import migrations, pgserver
+from app import pgserver
 from bench import instructions, loadgen
 from bench.common import (
     EVENING,
     HERE,
+    assign_clients,
+    assign_scenario,
     build_chain,
     issue_tokens,
     kept_sections,
-    matched,
+    pgbench,
     pgbench_binary,
+    recreate,
     scalar,
     server_bindir,
     server_version,
@@ -83,40 +84,6 @@ SMOKE = Sizes(
     tpcb_scale=1,
     rounds=2,
 )
-
-
-def database_url(server_url: str, dbname: str) -> str:
-    return migrations.conninfo_url({**conninfo_to_dict(server_url), "dbname": dbname})
-
-
-def recreate(server_url: str, dbname: str) -> str:
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{dbname}"')
-    return database_url(server_url, dbname)
-
-
-def pgbench(url: str, clients: int, *args: str) -> dict:
-    """Run pgbench; returns tps and average latency (ms)."""
-    command = [
-        pgbench_binary(),
-        "-n",
-        "-M",
-        "prepared",
-        "-c",
-        str(clients),
-        "-j",
-        str(min(clients, os.cpu_count() or 1)),
-        *args,
-        url,
-    ]
-    out = subprocess.run(command, capture_output=True, text=True)
-    if out.returncode != 0:
-        raise RuntimeError(f"pgbench failed: {' '.join(command[:-1])}\n{out.stderr}")
-    tps = float(matched(r"tps = ([\d.]+) \(without", out.stdout))
-    latency = float(matched(r"latency average = ([\d.]+) ms", out.stdout))
-    failed = re.search(r"number of failed transactions: (\d+)", out.stdout)
-    return {"tps": tps, "latency_ms": latency, "failed": int(failed.group(1)) if failed else 0}
 
 
 def variables(sizes: Sizes) -> list[str]:
@@ -240,23 +207,6 @@ def sql_level(report: Report, seating: str, tpcb: str, sizes: Sizes) -> dict:
 # --- 2. HTTP level --------------------------------------------------------------------------
 
 
-async def assign_scenario(conn: loadgen.Connection, state: dict, deadline: float) -> None:
-    """POST a hold of a free table of the client's own restaurant, then PUT confirm."""
-    rng = random.Random(state["restaurant"])
-    while time.perf_counter() < deadline:
-        t = rng.randint(1, state["tables"])
-        status, session = await conn.request(
-            "hold",
-            "POST",
-            "/api/staff/manual/session",
-            {"bookingId": state["booking"](t), "tableIds": [state["table"](t)]},
-        )
-        conn.tally.outcomes[session.get("status", status)] += 1
-        if session.get("status") == "HELD":
-            status, _ = await conn.request("confirm", "PUT", f"/api/staff/manual/session/{session['id']}/confirm")
-            conn.tally.outcomes["assigned" if status == 200 else f"confirm {status}"] += 1
-
-
 def http_level(report: Report, seating: str, sizes: Sizes) -> dict:
     workers = max(2, os.cpu_count() or 1)
     report.section(
@@ -274,18 +224,7 @@ def http_level(report: Report, seating: str, sizes: Sizes) -> dict:
     rows, results = [], {}
     try:
         for clients in sizes.clients:
-            states = [
-                (
-                    tokens[k],
-                    {
-                        "restaurant": k + 1,
-                        "tables": sizes.tables,
-                        "booking": lambda t, r=k + 1: uuid_of(3, r * 10000 + 2 * sizes.tables + t),
-                        "table": lambda t, r=k + 1: uuid_of(2, r * 1000 + t),
-                    },
-                )
-                for k in range(clients)
-            ]
+            states = assign_clients(tokens, clients, sizes.tables)
             rates: list[float] = []
             sql_rates: list[float] = []
             latencies: dict[str, list[float]] = {}

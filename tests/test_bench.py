@@ -81,6 +81,27 @@ def test_instruction_counts_tell_a_heavier_function_apart(tmp_path):
         assert ratio == pytest.approx(b / a, abs=0.001)
 
 
+def test_server_comparison_runs_end_to_end():
+    env = {**os.environ, "DATABASE_URL": migrations.conninfo_url({**SERVER, "dbname": "postgres"})}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.servers", "--smoke"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    rows = {
+        cells[0]: cells
+        for line in done.stdout.splitlines()
+        if line.startswith("| ") and len(cells := [c.strip() for c in line.strip("|").split("|")]) > 5
+    }
+    for server in ("uvicorn", "granian"):
+        assert rows[server][-1] == "0", rows[server]  # no 5xx
+        assert float(rows[server][1].split()[0].replace(",", "")) > 0, rows[server]  # assignments were made
+
+
 def test_live_benchmark_runs_and_keeps_the_other_sections(tmp_path):
     out = tmp_path / "BENCHMARKS.md"
     out.write_text(
