@@ -253,7 +253,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    args.run(args, Settings.from_env())
+    try:
+        args.run(args, Settings.from_env())
+    except KeyboardInterrupt:  # Ctrl-C after a clean stop (uvicorn re-raises the signal it caught)
+        sys.exit(130)
 
 
 if __name__ == "__main__":

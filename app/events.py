@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
+import threading
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from types import FrameType
+from typing import Any
 
 import msgspec
 import psycopg
@@ -185,21 +189,24 @@ async def stream(
 _LIVE: weakref.WeakSet[Broadcaster] = weakref.WeakSet()
 
 
-def end_streams_on_server_exit() -> None:
-    """Make uvicorn's exit signal also end this process's open event streams (idempotent)."""
-    try:
-        from uvicorn.server import Server
-    except ImportError:
+def end_streams_on_exit_signals() -> None:
+    """Chain the server's SIGINT and SIGTERM handlers so that an exit signal also ends this
+    process's open event streams at once. uvicorn waits for open responses before it shuts the
+    app down, so an open stream would otherwise hold every stop for its graceful timeout. Called
+    from the app's startup, after the server has installed its handlers; only the main thread
+    may (a server run in a thread, as in tests, keeps its own)."""
+    if threading.current_thread() is not threading.main_thread():
         return
-    if getattr(Server.handle_exit, "_ends_event_streams", False):
-        return
-    original = Server.handle_exit
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        previous = signal.getsignal(signum)
+        if not callable(previous) or getattr(previous, "ends_event_streams", False):
+            continue
 
-    def handle_exit(self, sig: int, frame) -> None:
-        original(self, sig, frame)
-        for broadcaster in list(_LIVE):
-            if broadcaster._loop is not None and not broadcaster._loop.is_closed():
-                broadcaster._loop.call_soon_threadsafe(broadcaster.end_streams)
+        def handler(sig: int, frame: FrameType | None, previous: Callable[..., Any] = previous) -> None:
+            previous(sig, frame)
+            for broadcaster in list(_LIVE):
+                if broadcaster._loop is not None and not broadcaster._loop.is_closed():
+                    broadcaster._loop.call_soon_threadsafe(broadcaster.end_streams)
 
-    handle_exit._ends_event_streams = True  # type: ignore[attr-defined]
-    Server.handle_exit = handle_exit  # type: ignore[method-assign]
+        handler.ends_event_streams = True  # type: ignore[attr-defined]
+        signal.signal(signum, handler)

@@ -351,6 +351,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         broadcaster = events.Broadcaster(database_url, queue_size=settings.event_queue_size)
         broadcaster.start()
         app.state.broadcaster = broadcaster
+        events.end_streams_on_exit_signals()
         try:
             yield
         finally:
@@ -358,7 +359,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await pool.close()
 
     logs.configure()
-    events.end_streams_on_server_exit()
     app = Litestar(
         route_handlers=[
             ManualAssignmentController,

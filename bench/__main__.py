@@ -2,7 +2,8 @@
 
 Every figure is compared with a baseline measured in the same run on the same server, because
 absolute times on shared machines drift. Uses DATABASE_URL when set, else a throwaway embedded
-PostgreSQL. Writes BENCHMARKS.md (or --out)."""
+PostgreSQL. Writes BENCHMARKS.md (or --out): sections 1–6, then the sections other scripts keep in
+bench/sections/ (7: bench/auto_assign.py, 8: bench/live.py), then bench/notes.md."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from bench.common import (
     assign_scenario,
     build_chain,
     issue_tokens,
+    kept_sections,
     pgbench,
     pgbench_binary,
     recreate,
@@ -563,6 +565,10 @@ def main() -> None:
     work_per_call(report, args.smoke)
 
     if not args.smoke:
+        for section in kept_sections():  # written by bench/auto_assign.py's and bench/live.py's runs
+            report.emit("")
+            report.emit(section)
+        report.emit("")
         report.emit((HERE / "notes.md").read_text())
     args.out.write_text("\n".join(report.lines) + "\n")
     print(f"\nwritten to {args.out}")

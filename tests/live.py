@@ -35,7 +35,10 @@ class LiveServer:
         return self.app.state.broadcaster
 
     def stop(self, timeout: float = 30) -> None:
-        """What SIGTERM does to `python -m app serve` (uvicorn's handle_exit), then wait."""
+        """What SIGTERM does to `python -m app serve` (app.events.end_streams_on_exit_signals,
+        then uvicorn's handle_exit: a server in a thread gets no signal), then wait."""
+        broadcaster = self.broadcaster
+        broadcaster._loop.call_soon_threadsafe(broadcaster.end_streams)
         self.server.handle_exit(signal.SIGTERM, None)
         self.thread.join(timeout)
         assert not self.thread.is_alive(), "the server did not stop"

@@ -100,3 +100,32 @@ def test_server_comparison_runs_end_to_end():
     for server in ("uvicorn", "granian"):
         assert rows[server][-1] == "0", rows[server]  # no 5xx
         assert float(rows[server][1].split()[0].replace(",", "")) > 0, rows[server]  # assignments were made
+
+
+def test_live_benchmark_runs_and_keeps_the_other_sections(tmp_path):
+    out = tmp_path / "BENCHMARKS.md"
+    out.write_text(
+        "# Benchmarks\n\n## 7. Kept\n\nseven\n\n## 8. Live updates: old\n\nold figures\n\n## Notes\n\nkept\n"
+    )
+    env = {**os.environ, "DATABASE_URL": migrations.conninfo_url({**SERVER, "dbname": "postgres"})}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.live", "--smoke", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    report = out.read_text()
+    assert "old figures" not in report
+    assert report.index("## 7. Kept") < report.index("## 8. Live updates") < report.index("## Notes\n\nkept")
+    # every stream got exactly its restaurant's changes, once each, over one listener per worker
+    assert "| 10/10 | 0 |" in report
+    assert "Events on a stream of another restaurant: 0." in report
+    assert "2 LISTEN connections for 2 workers (met)" in report
+    if shutil.which("chromium"):
+        assert "| changes | p50 ms | p99 ms |" in report
+    else:
+        assert "Skipped: Chromium is missing" in report
+    assert "| POST session: a hold (`api.create_session_hold`) |" in report

@@ -228,3 +228,62 @@ def test_metrics_count_every_worker_once(db_url):
             client.close()
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_stop_signal_ends_open_event_streams_at_once(db_url, conn):
+    """uvicorn waits for open responses before it stops the app: an exit signal must end the
+    event streams itself, or every stop would wait out the graceful timeout and cancel them."""
+    run(db_url, "demo")
+    token = run(db_url, "token", "issue", "--email", "hana@trattoria.example").stdout.strip().splitlines()[-1]
+    restaurant = conn.execute("SELECT id FROM seating.restaurants WHERE name = 'Trattoria Demo'").fetchone()[0]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", "0", "--workers", "2"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "DATABASE_URL": db_url},
+    )
+    streams: list[socket.socket] = []
+    try:
+        port = announced_port(server)
+        deadline = time.monotonic() + 60
+        while len(listening_workers(server.pid, port)) < 2:
+            assert time.monotonic() < deadline, "the workers did not start listening"
+            time.sleep(0.1)
+        for _ in range(4):  # whichever workers they land on
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/api/staff/restaurants/{restaurant}/event-tickets",
+                method="POST",
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            with urllib.request.urlopen(request, timeout=10) as response:
+                ticket = re.search(r'"ticket":"([^"]+)"', response.read().decode())
+            assert ticket is not None
+            stream = socket.create_connection(("127.0.0.1", port), timeout=30)
+            stream.sendall(
+                f"GET /api/staff/restaurants/{restaurant}/events?ticket={ticket.group(1)} HTTP/1.1\r\n"
+                "Host: localhost\r\n\r\n".encode()
+            )
+            received = b""
+            while b"event: ready" not in received:  # the headers and the first event may come apart
+                chunk = stream.recv(65536)
+                assert chunk, received
+                received += chunk
+            streams.append(stream)
+
+        server.terminate()
+        for stream in streams:
+            received = b""
+            while chunk := stream.recv(65536):
+                received += chunk
+            assert received.endswith(b"0\r\n\r\n"), received[-200:]  # the response ended, not cut
+        assert server.wait(timeout=60) == 0
+        assert server.stderr is not None
+        log = server.stderr.read()
+        assert "graceful shutdown exceeded" not in log and "CancelledError" not in log, log[-2000:]
+    finally:
+        for stream in streams:
+            stream.close()
+        if server.poll() is None:
+            server.kill()
