@@ -419,16 +419,25 @@ CREATE OR REPLACE FUNCTION api.auto_assign_pending(p_staff_id uuid, p_restaurant
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO ''
- SET client_min_messages TO 'warning'
 AS $function$
 #variable_conflict use_column
 DECLARE
     v_restaurant seating.restaurants;
     v_booking seating.bookings;
-    v_row record;
-    v_pick integer;
-    v_move record;
-    v_changed boolean;
+    v_ids uuid[];
+    v_held_by text[];
+    v_own uuid[];
+    v_order integer[];
+    v_seg_lo integer[];
+    v_seg_hi integer[];
+    v_first integer[];
+    v_last integer[];
+    v_cand_tables integer[];
+    v_cand_class integer[];
+    v_cand_ids jsonb;
+    v_tables integer;
+    v_segments integer;
+    v_plan integer[];
     v_selections jsonb;
     v_state api.session_state;
     v_why jsonb;
@@ -451,138 +460,131 @@ BEGIN
     PERFORM seating._lock_tables(p_restaurant_id,
         ARRAY(SELECT t.id FROM seating.table_inventory AS t WHERE t.restaurant_id = p_restaurant_id));
 
-    DROP TABLE IF EXISTS pg_temp.auto_batch, pg_temp.auto_candidates, pg_temp.auto_usage;
-    CREATE TEMPORARY TABLE pg_temp.auto_batch (
-        booking_id uuid PRIMARY KEY, party integer, start_at timestamptz, during tstzrange, own_session uuid,
-        held_by text, options integer, done boolean NOT NULL DEFAULT false, planned integer,
-        outcome text, table_ids uuid[], reason text) ON COMMIT DROP;
-    CREATE TEMPORARY TABLE pg_temp.auto_candidates (
-        booking_id uuid, cand integer, table_ids uuid[], numbers text[], empty integer, n integer,
-        PRIMARY KEY (booking_id, cand)) ON COMMIT DROP;
+    -- Read after the locks: the bookings as they are now, by start time (booking i of the plan).
+    WITH batch AS (
+        SELECT b.*, seating._booking_window(b.start_at, b.end_at, v_restaurant.turnover_buffer_minutes) AS during,
+               (seating._active_session(b.restaurant_id, b.id, p_staff_id)).id AS own_session,
+               (SELECT format('%s is holding tables for this booking until %s.', st.display_name,
+                              to_char(s.hold_expires_at AT TIME ZONE v_restaurant.timezone, 'HH24:MI'))
+                  FROM seating.manual_assignment_sessions AS s JOIN seating.staff AS st ON st.id = s.created_by
+                 WHERE s.restaurant_id = b.restaurant_id AND s.booking_id = b.id AND s.created_by <> p_staff_id
+                   AND s.status IN ('PROPOSED', 'HELD') AND s.status = 'HELD' AND s.hold_expires_at > now()
+                 ORDER BY s.hold_expires_at DESC LIMIT 1) AS held_by
+          FROM seating.bookings AS b
+         WHERE b.restaurant_id = p_restaurant_id AND b.start_at >= p_from AND b.start_at < p_to
+           AND b.status NOT IN ('completed', 'cancelled', 'no_show')
+           AND NOT EXISTS (SELECT FROM seating.allocations AS a
+                            WHERE a.restaurant_id = b.restaurant_id AND a.booking_id = b.id AND a.kind = 'assignment')
+    ), numbered AS (
+        SELECT row_number() OVER (ORDER BY w.start_at, w.id)::integer AS i, w.* FROM batch AS w
+    ), points AS (  -- the segments' bounds: every window's start and end
+        SELECT array_agg(DISTINCT x ORDER BY x) AS at
+          FROM numbered AS w CROSS JOIN LATERAL (VALUES (lower(w.during)), (upper(w.during))) AS v (x)
+    )
+    SELECT array_agg(w.id ORDER BY w.i), array_agg(w.held_by ORDER BY w.i), array_agg(w.own_session ORDER BY w.i),
+           array_agg(array_position(p.at, lower(w.during)) ORDER BY w.i),
+           array_agg(array_position(p.at, upper(w.during)) - 1 ORDER BY w.i),
+           max(cardinality(p.at)) - 1
+      INTO v_ids, v_held_by, v_own, v_seg_lo, v_seg_hi, v_segments
+      FROM numbered AS w CROSS JOIN points AS p;
 
-    -- Read after the locks: what the bookings look like now.
-    INSERT INTO pg_temp.auto_batch (booking_id, party, start_at, during, own_session, held_by)
-    SELECT b.id, b.party_size, b.start_at,
-           seating._booking_window(b.start_at, b.end_at, v_restaurant.turnover_buffer_minutes),
-           (SELECT s.id FROM seating.manual_assignment_sessions AS s
-             WHERE s.restaurant_id = b.restaurant_id AND s.booking_id = b.id
-               AND s.created_by = p_staff_id AND s.status IN ('PROPOSED', 'HELD')),
-           (SELECT format('%s is holding tables for this booking until %s.', st.display_name,
-                          to_char(s.hold_expires_at AT TIME ZONE v_restaurant.timezone, 'HH24:MI'))
-              FROM seating.manual_assignment_sessions AS s JOIN seating.staff AS st ON st.id = s.created_by
-             WHERE s.restaurant_id = b.restaurant_id AND s.booking_id = b.id AND s.created_by <> p_staff_id
-               AND s.status IN ('PROPOSED', 'HELD') AND s.status = 'HELD' AND s.hold_expires_at > now()
-             ORDER BY s.hold_expires_at DESC LIMIT 1)
-      FROM seating.bookings AS b
-     WHERE b.restaurant_id = p_restaurant_id AND b.start_at >= p_from AND b.start_at < p_to
-       AND b.status NOT IN ('completed', 'cancelled', 'no_show')
-       AND NOT EXISTS (SELECT FROM seating.allocations AS a
-                        WHERE a.restaurant_id = b.restaurant_id AND a.booking_id = b.id AND a.kind = 'assignment');
+    IF v_ids IS NULL THEN
+        RETURN;
+    END IF;
 
-    -- 1. candidates
-    INSERT INTO pg_temp.auto_candidates (booking_id, cand, table_ids, numbers, empty, n)
-    SELECT w.booking_id,
-           row_number() OVER (PARTITION BY w.booking_id ORDER BY g.total_capacity, g.table_count, g.table_numbers),
-           g.table_ids, g.table_numbers, g.total_capacity - w.party, g.table_count
-      FROM pg_temp.auto_batch AS w
-      JOIN seating.bookings AS b ON b.restaurant_id = p_restaurant_id AND b.id = w.booking_id
-     CROSS JOIN LATERAL seating._candidate_groups(b, v_restaurant, NULL, w.own_session) AS g
-     WHERE w.held_by IS NULL;
-    UPDATE pg_temp.auto_batch AS w
-       SET options = (SELECT count(*) FROM pg_temp.auto_candidates AS c WHERE c.booking_id = w.booking_id);
-    CREATE TEMPORARY TABLE pg_temp.auto_usage ON COMMIT DROP AS
-    SELECT DISTINCT c.booking_id, x.table_id FROM pg_temp.auto_candidates AS c CROSS JOIN LATERAL unnest(c.table_ids) AS x (table_id);
-    CREATE INDEX ON pg_temp.auto_usage (table_id);
-    ANALYZE pg_temp.auto_batch, pg_temp.auto_candidates, pg_temp.auto_usage;
+    -- 1. candidates, best first per booking: fewest tables, fewest empty seats, table numbers
+    WITH floor AS MATERIALIZED (
+        SELECT t.id, row_number() OVER (ORDER BY t.id)::integer AS slot
+          FROM seating.table_inventory AS t WHERE t.restaurant_id = p_restaurant_id
+    ), bookings AS (
+        SELECT x.i::integer AS i, b AS booking
+          FROM unnest(v_ids) WITH ORDINALITY AS x (id, i)
+          JOIN seating.bookings AS b ON b.restaurant_id = p_restaurant_id AND b.id = x.id
+         WHERE v_held_by[x.i] IS NULL
+    ), groups AS MATERIALIZED (  -- per party size: the floor's groups, whatever is blocked
+        SELECT p.party, g.*
+          FROM (SELECT (k.booking).party_size AS party, min(k.i) AS i FROM bookings AS k GROUP BY 1) AS p
+          JOIN bookings AS k ON k.i = p.i
+         CROSS JOIN LATERAL seating._candidate_groups(k.booking, v_restaurant, NULL, NULL, false, true) AS g
+    ), minimal AS MATERIALIZED (  -- a group holding a smaller one of the same party can seat no one more
+        SELECT g.*, ARRAY(SELECT f.slot FROM unnest(g.table_ids) AS x (id) JOIN floor AS f ON f.id = x.id) AS slots
+          FROM groups AS g
+         WHERE NOT EXISTS (SELECT FROM groups AS s
+                            WHERE s.party = g.party AND s.table_ids <@ g.table_ids AND s.table_ids <> g.table_ids)
+    ), blocked AS MATERIALIZED (
+        SELECT k.i, k.booking, coalesce((SELECT array_agg(DISTINCT x.table_id)
+                                FROM seating._blockers(p_restaurant_id, (k.booking).id, seating._booking_window(
+                                         (k.booking).start_at, (k.booking).end_at, v_restaurant.turnover_buffer_minutes),
+                                         ARRAY(SELECT t.id FROM seating.table_inventory AS t
+                                                WHERE t.restaurant_id = p_restaurant_id AND t.active),
+                                         v_own[k.i]) AS x), '{}') AS table_ids
+          FROM bookings AS k
+    ), candidates AS (
+        SELECT k.i, row_number() OVER (ORDER BY k.i, g.table_count, g.total_capacity, g.table_numbers)::integer AS c,
+               g.table_ids, g.slots,
+               1000 * g.table_count + g.total_capacity - (k.booking).party_size AS class
+          FROM blocked AS k
+          JOIN minimal AS g ON g.party = (k.booking).party_size
+         WHERE NOT g.table_ids && k.table_ids
+    )
+    SELECT (SELECT array_agg(coalesce(r.first, 1) ORDER BY x.i) FROM generate_series(1, cardinality(v_ids)) AS x (i)
+              LEFT JOIN (SELECT c.i, min(c.c) AS first FROM candidates AS c GROUP BY c.i) AS r ON r.i = x.i),
+           (SELECT array_agg(coalesce(r.last, 0) ORDER BY x.i) FROM generate_series(1, cardinality(v_ids)) AS x (i)
+              LEFT JOIN (SELECT c.i, max(c.c) AS last FROM candidates AS c GROUP BY c.i) AS r ON r.i = x.i),
+           (SELECT coalesce(array_agg(coalesce(c.slots[n], 0) ORDER BY c.c, n), '{}')
+              FROM candidates AS c CROSS JOIN generate_series(1, v_restaurant.max_tables_per_booking) AS n),
+           (SELECT coalesce(array_agg(c.class ORDER BY c.c), '{}') FROM candidates AS c),
+           (SELECT coalesce(jsonb_agg(to_jsonb(c.table_ids) ORDER BY c.c), '[]') FROM candidates AS c)
+      INTO v_first, v_last, v_cand_tables, v_cand_class, v_cand_ids;
+    SELECT count(*) INTO v_tables FROM seating.table_inventory AS t WHERE t.restaurant_id = p_restaurant_id;
 
-    -- 2. greedy, hardest first
-    FOR v_row IN SELECT w.* FROM pg_temp.auto_batch AS w WHERE w.held_by IS NULL
-                  ORDER BY upper(w.during), w.party, w.options, w.booking_id
-    LOOP
-        UPDATE pg_temp.auto_batch AS w SET done = true WHERE w.booking_id = v_row.booking_id;
-        SELECT c.cand INTO v_pick
-          FROM pg_temp.auto_candidates AS c
-         WHERE c.booking_id = v_row.booking_id
-           AND NOT EXISTS (SELECT FROM pg_temp.auto_batch AS p
-                             JOIN pg_temp.auto_candidates AS pc ON pc.booking_id = p.booking_id AND pc.cand = p.planned
-                            WHERE p.during && v_row.during AND pc.table_ids && c.table_ids)
-         ORDER BY c.n, c.empty,
-                  -- the tables free longest before this booking: keep the ones free sooner for others
-                  (SELECT max(lower(p.during)) FROM pg_temp.auto_batch AS p
-                     JOIN pg_temp.auto_candidates AS pc ON pc.booking_id = p.booking_id AND pc.cand = p.planned
-                    WHERE pc.table_ids && c.table_ids AND upper(p.during) <= lower(v_row.during)) DESC NULLS LAST,
-                  (SELECT count(DISTINCT u.booking_id) FROM pg_temp.auto_usage AS u
-                     JOIN pg_temp.auto_batch AS o ON o.booking_id = u.booking_id
-                    WHERE u.table_id = ANY (c.table_ids) AND NOT o.done AND o.during && v_row.during),
-                  c.numbers
-         LIMIT 1;
-        UPDATE pg_temp.auto_batch AS w SET planned = v_pick WHERE w.booking_id = v_row.booking_id;
-    END LOOP;
+    -- 2. the plan; greedy order: earliest end, smallest party, fewest candidates (interval
+    -- scheduling's rule: who frees the tables first goes first)
+    v_order := ARRAY(SELECT x.i FROM generate_series(1, cardinality(v_ids)) AS x (i)
+                      ORDER BY v_seg_hi[x.i], (SELECT b.party_size FROM seating.bookings AS b
+                                                WHERE b.restaurant_id = p_restaurant_id AND b.id = v_ids[x.i]),
+                               v_last[x.i] - v_first[x.i], v_ids[x.i]);
+    v_plan := seating._plan_batch(v_order, v_seg_lo, v_seg_hi, v_first, v_last, v_cand_tables, v_cand_class,
+                                  v_restaurant.max_tables_per_booking, v_tables, v_segments,
+                                  -- the search's budget (bench/notes.md): a small batch affords more moves,
+                                  -- each with chains two deep; a large one stays within its time
+                                  CASE WHEN cardinality(v_ids) <= 60 THEN 400 ELSE 250 END, cardinality(v_ids) <= 60);
 
-    -- 3. repair: seat a left-out booking directly, or by moving the one planned booking in its way
-    LOOP
-        v_changed := false;
-        FOR v_row IN SELECT w.* FROM pg_temp.auto_batch AS w WHERE w.held_by IS NULL AND w.planned IS NULL AND w.options > 0
-                      ORDER BY w.options, w.party DESC, w.start_at, w.booking_id
-        LOOP
-            SELECT c.cand AS cand, v.booking_id AS moved, c2.cand AS moved_to INTO v_move
-              FROM pg_temp.auto_candidates AS c
-             CROSS JOIN LATERAL (SELECT array_agg(p.booking_id) AS ids FROM pg_temp.auto_batch AS p
-                                   JOIN pg_temp.auto_candidates AS pc ON pc.booking_id = p.booking_id AND pc.cand = p.planned
-                                  WHERE p.during && v_row.during AND pc.table_ids && c.table_ids) AS k
-              LEFT JOIN pg_temp.auto_batch AS v ON v.booking_id = k.ids[1]
-              LEFT JOIN pg_temp.auto_candidates AS c2
-                ON c2.booking_id = v.booking_id AND c2.cand <> v.planned
-               AND NOT (c2.table_ids && c.table_ids AND v.during && v_row.during)
-               AND NOT EXISTS (SELECT FROM pg_temp.auto_batch AS p
-                                 JOIN pg_temp.auto_candidates AS pc ON pc.booking_id = p.booking_id AND pc.cand = p.planned
-                                WHERE p.booking_id <> v.booking_id AND p.during && v.during AND pc.table_ids && c2.table_ids)
-             WHERE c.booking_id = v_row.booking_id
-               AND (k.ids IS NULL OR (cardinality(k.ids) = 1 AND c2.cand IS NOT NULL))
-             ORDER BY k.ids IS NOT NULL, c.empty, c.n, c2.empty, c2.n, c.numbers, c2.numbers
-             LIMIT 1;
-            CONTINUE WHEN v_move.cand IS NULL;
-            UPDATE pg_temp.auto_batch AS w SET planned = v_move.moved_to WHERE w.booking_id = v_move.moved;
-            UPDATE pg_temp.auto_batch AS w SET planned = v_move.cand WHERE w.booking_id = v_row.booking_id;
-            v_changed := true;
-        END LOOP;
-        EXIT WHEN NOT v_changed;
-    END LOOP;
-
-    -- 4. writes, each judged by the engine
-    FOR v_row IN SELECT w.* FROM pg_temp.auto_batch AS w ORDER BY w.planned IS NULL, w.start_at, w.booking_id
-    LOOP
-        IF v_row.held_by IS NOT NULL THEN
-            UPDATE pg_temp.auto_batch AS w SET outcome = 'no_fit', reason = v_row.held_by WHERE w.booking_id = v_row.booking_id;
+    -- 3. writes, each judged by the engine
+    FOR v_i IN 1 .. cardinality(v_ids) LOOP
+        booking_id := v_ids[v_i];
+        table_ids := NULL;
+        IF v_held_by[v_i] IS NOT NULL THEN
+            outcome := 'no_fit';
+            reason := v_held_by[v_i];
+            RETURN NEXT;
             CONTINUE;
         END IF;
-        SELECT b.* INTO v_booking FROM seating.bookings AS b WHERE b.restaurant_id = p_restaurant_id AND b.id = v_row.booking_id;
-        SELECT jsonb_agg(to_jsonb(c.table_ids) ORDER BY c.cand = v_row.planned IS NOT TRUE, c.empty, c.n, c.numbers)
-          INTO v_selections
-          FROM pg_temp.auto_candidates AS c WHERE c.booking_id = v_row.booking_id;
+        SELECT b.* INTO v_booking FROM seating.bookings AS b WHERE b.restaurant_id = p_restaurant_id AND b.id = v_ids[v_i];
         v_state := NULL;
-        IF v_selections IS NOT NULL THEN
+        IF v_plan[v_i] > 0 THEN
+            SELECT jsonb_agg(v_cand_ids -> (c - 1) ORDER BY c <> v_plan[v_i], c) INTO v_selections
+              FROM generate_series(v_first[v_i], v_last[v_i]) AS c;
             v_state := seating._assign_first_passing(p_staff_id, v_booking, v_restaurant, NULL, v_selections);
         END IF;
         IF v_state.id IS NOT NULL THEN
-            UPDATE pg_temp.auto_batch AS w
-               SET outcome = 'assigned', table_ids = seating._table_ids(v_state.proposed_tables),
-                   reason = (SELECT format('Seated at %s: %s seats for a party of %s.',
-                                           string_agg(t.table_number, ' + ' ORDER BY t.table_number), sum(t.capacity), v_booking.party_size)
-                               FROM seating.table_inventory AS t
-                              WHERE t.restaurant_id = p_restaurant_id AND t.id = ANY (seating._table_ids(v_state.proposed_tables)))
-             WHERE w.booking_id = v_row.booking_id;
+            outcome := 'assigned';
+            table_ids := seating._table_ids(v_state.proposed_tables);
+            reason := (SELECT format('Seated at %s: %s seats for a party of %s.',
+                                     string_agg(t.table_number, ' + ' ORDER BY t.table_number), sum(t.capacity), v_booking.party_size)
+                         FROM seating.table_inventory AS t
+                        WHERE t.restaurant_id = p_restaurant_id AND t.id = ANY (table_ids));
         ELSE
-            v_why := seating._no_fit(v_booking, v_restaurant, NULL, v_row.own_session);
-            UPDATE pg_temp.auto_batch AS w SET outcome = 'no_fit', reason = v_why ->> 'message' WHERE w.booking_id = v_row.booking_id;
+            v_why := seating._no_fit(v_booking, v_restaurant, NULL, v_own[v_i]);
+            outcome := 'no_fit';
+            reason := v_why ->> 'message';
         END IF;
+        RETURN NEXT;
     END LOOP;
-
-    RETURN QUERY SELECT w.booking_id, w.outcome, w.table_ids, w.reason FROM pg_temp.auto_batch AS w ORDER BY w.start_at, w.booking_id;
 END;
 $function$;
 COMMENT ON FUNCTION api.auto_assign_pending(uuid,uuid,timestamp with time zone,timestamp with time zone) IS 'Seats every open booking without tables that starts in [p_from, p_to) (at most 31 days), in one transaction, each through a session (hold then confirm, audit reasons auto-assigned).
-Plans the evening first (hardest bookings first, look-ahead for scarce tables, then repair moves) to seat as many bookings as it can; every write is judged by the constraint engine.
+Plans the evening first (candidates once per batch; greedy, augmenting chains and plateau moves) to seat as many bookings as it can; every write is judged by the constraint engine.
 A booking another staff member is holding tables for is left to them (outcome no_fit, reason says who). One row per booking by start time: outcome assigned (table_ids) or no_fit (reason says why).
 Running it again changes nothing. Errors: INVALID_INPUT, FORBIDDEN (owner, manager, host may).';
 GRANT EXECUTE ON FUNCTION api.auto_assign_pending(uuid,uuid,timestamp with time zone,timestamp with time zone) TO seating_app;
@@ -791,96 +793,10 @@ CREATE OR REPLACE FUNCTION api.create_session_hold(p_staff_id uuid, p_booking_id
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO ''
- SET enable_seqscan TO 'off'
- SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
-DECLARE
-    v_ids uuid[] := seating._selection_ids(p_table_ids);
-    v_booking seating.bookings;
-    v_restaurant seating.restaurants;
-    v_session seating.manual_assignment_sessions;
-    v_created boolean;
-    v_from_status text;
-    v_held_tables uuid[] := ARRAY[]::uuid[];
-    v_checks jsonb;
-    v_passes boolean;
-    v_held_since timestamptz;
-    v_first_held_at timestamptz;
-    v_expires_at timestamptz;
 BEGIN
-    IF p_staff_id IS NULL OR p_booking_id IS NULL THEN
-        PERFORM seating._raise_error('INVALID_INPUT', 'A staff id and a booking id are required.',
-            jsonb_build_object('fields', jsonb_build_array('staffId', 'bookingId')));
-    END IF;
-
-    -- Lock order: booking, the caller's session, then the tables sorted by id.
-    v_booking := seating._find_booking(p_booking_id, true);
-    PERFORM seating._require_permission(p_staff_id, v_booking.restaurant_id, 'assign_tables');
-
-    v_session := seating._active_session(v_booking.restaurant_id, v_booking.id, p_staff_id, true);
-    IF v_session.status = 'HELD' THEN
-        v_held_tables := seating._table_ids(v_session.proposed_tables);
-    END IF;
-    PERFORM seating._lock_tables(v_booking.restaurant_id, v_ids || v_held_tables);
-    -- Read under the table locks: a turnover buffer change re-windows the ledger under them too.
-    SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = v_booking.restaurant_id;
-
-    -- A session past its time is finished; the caller gets a new one.
-    IF v_session.status = 'HELD' AND NOT seating._hold_is_live(v_session.hold_expires_at) THEN
-        PERFORM seating._close_session(v_session, 'EXPIRED', p_staff_id, 'hold expired');
-        v_session := NULL;
-    ELSIF v_session.status = 'PROPOSED'
-          AND v_session.first_held_at + make_interval(secs => v_restaurant.max_hold_seconds) <= now() THEN
-        PERFORM seating._close_session(v_session, 'CANCELLED', p_staff_id,
-            'superseded: the session reached its maximum hold time');
-        v_session := NULL;
-    END IF;
-    v_created := v_session.id IS NULL;
-    v_from_status := v_session.status;
-    IF v_created THEN
-        -- Known before the evaluation, so the hold rows can name it; written once, below.
-        v_session.id := gen_random_uuid();
-    END IF;
-
-    v_checks := seating._evaluate(v_booking, v_restaurant, v_ids, p_require_adjacency, v_session.id);
-    v_passes := NOT v_checks @> '[{"severity": "error"}]';
-    v_held_since := v_session.first_held_at;
-    IF v_passes THEN
-        v_first_held_at := coalesce(v_held_since, now());
-        v_expires_at := least(now() + make_interval(secs => v_restaurant.hold_ttl_seconds),
-                              v_first_held_at + make_interval(secs => v_restaurant.max_hold_seconds));
-    END IF;
-    v_session := seating._store_session(v_session, v_created, v_booking, p_staff_id, v_ids, p_require_adjacency,
-                                        v_checks, v_passes, v_expires_at, coalesce(v_first_held_at, v_held_since));
-
-    IF v_passes THEN
-        BEGIN
-            PERFORM seating._take_hold(v_booking.restaurant_id, v_booking.id, v_session.id, v_ids,
-                seating._booking_window(v_booking.start_at, v_booking.end_at, v_restaurant.turnover_buffer_minutes),
-                v_expires_at);
-        EXCEPTION WHEN exclusion_violation THEN
-            -- Someone wrote the ledger without taking the table locks (e.g. a DBA's maintenance
-            -- block). The EXCLUDE constraint had the last word; report what won. This call took
-            -- no hold, so the session's first hold time stays what it was.
-            v_passes := false;
-            v_checks := seating._evaluate(v_booking, v_restaurant, v_ids, p_require_adjacency, v_session.id);
-            v_session := seating._store_session(v_session, false, v_booking, p_staff_id, v_ids, p_require_adjacency,
-                                                v_checks, false, NULL, v_held_since);
-        END;
-    END IF;
-    IF NOT v_passes AND v_from_status = 'HELD' THEN
-        PERFORM seating._release_hold(v_booking.restaurant_id, v_session.id);
-    END IF;
-
-    IF v_from_status IS DISTINCT FROM v_session.status THEN
-        PERFORM seating._record_transition(v_session.restaurant_id, v_session.id, v_from_status, v_session.status,
-            p_staff_id, CASE WHEN v_passes THEN 'selection held' ELSE seating._failure_reason(v_checks) END);
-    ELSIF v_passes AND NOT (v_held_tables @> v_ids AND v_ids @> v_held_tables) THEN
-        PERFORM seating._record_transition(v_session.restaurant_id, v_session.id, 'HELD', 'HELD',
-            p_staff_id, 'selection changed');
-    END IF;
-
-    RETURN seating._session_state(v_session, v_created);
+    RETURN seating._hold_selection(p_staff_id, p_booking_id, p_table_ids, p_require_adjacency,
+                                   'selection held', 'selection changed');
 END;
 $function$;
 COMMENT ON FUNCTION api.create_session_hold(uuid,uuid,uuid[],boolean) IS 'Validates and holds tables for a booking in one step (the manual assignment flow).
@@ -1656,37 +1572,30 @@ DECLARE
     v_selection jsonb;
     v_ids uuid[];
     v_state api.session_state;
-    v_event_mark bigint;
-    v_history_mark bigint;
+    v_session seating.manual_assignment_sessions;
 BEGIN
     -- The caller's own active session: its hold is theirs, not a conflict.
-    SELECT s.id INTO v_session_id
-      FROM seating.manual_assignment_sessions AS s
-     WHERE s.restaurant_id = p_booking.restaurant_id AND s.booking_id = p_booking.id
-       AND s.created_by = p_staff_id AND s.status IN ('PROPOSED', 'HELD');
+    v_session_id := (seating._active_session(p_booking.restaurant_id, p_booking.id, p_staff_id)).id;
 
     FOR v_selection IN SELECT e.value FROM jsonb_array_elements(p_selections) WITH ORDINALITY AS e (value, ord) ORDER BY e.ord
     LOOP
         v_ids := seating._table_ids(v_selection);
         CONTINUE WHEN seating._evaluate(p_booking, p_restaurant, v_ids, p_require_adjacency, v_session_id)
                       @> '[{"severity": "error"}]';
-        SELECT coalesce(max(e.id), 0) INTO v_event_mark FROM seating.session_events AS e WHERE e.restaurant_id = p_booking.restaurant_id;
-        SELECT coalesce(max(h.id), 0) INTO v_history_mark FROM seating.booking_status_history AS h WHERE h.restaurant_id = p_booking.restaurant_id;
-        v_state := api.create_session_hold(p_staff_id, p_booking.id, v_ids, p_require_adjacency);
+        v_state := seating._hold_selection(p_staff_id, p_booking.id, v_ids, p_require_adjacency,
+                                           'auto-assigned: selection held', 'auto-assigned: selection changed');
         -- Not HELD only when someone wrote the ledger without the table locks (the EXCLUDE
         -- constraint had the last word): the next selection.
         CONTINUE WHEN v_state.status <> 'HELD';
-        v_state := api.confirm_session(p_staff_id, v_state.id);
-        UPDATE seating.session_events AS e SET reason = 'auto-assigned: ' || e.reason
-         WHERE e.restaurant_id = p_booking.restaurant_id AND e.session_id = v_state.id AND e.id > v_event_mark;
-        UPDATE seating.booking_status_history AS h SET reason = 'auto-assigned: ' || h.reason
-         WHERE h.restaurant_id = p_booking.restaurant_id AND h.booking_id = p_booking.id AND h.id > v_history_mark;
-        RETURN v_state;
+        -- Locked as api.confirm_session locks it: the booking, its active sessions by id.
+        v_session := seating._lock_session(v_state.id);
+        v_session := seating._confirm_held_session(v_session, p_staff_id, 'auto-assigned: confirmed');
+        RETURN seating._session_state(v_session);
     END LOOP;
     RETURN NULL;
 END;
 $function$;
-COMMENT ON FUNCTION seating._assign_first_passing(uuid,seating.bookings,seating.restaurants,boolean,jsonb) IS 'Holds and confirms the first selection (JSON array of id arrays) the engine passes, through api.create_session_hold and api.confirm_session; audit reasons say auto-assigned. Null when none passes.';
+COMMENT ON FUNCTION seating._assign_first_passing(uuid,seating.bookings,seating.restaurants,boolean,jsonb) IS 'Holds and confirms the first selection (JSON array of id arrays) the engine passes, through the session path''s hold and confirm steps; audit reasons say auto-assigned. Null when none passes.';
 
 CREATE OR REPLACE FUNCTION seating._assignment_issues(p_booking seating.bookings, p_restaurant seating.restaurants)
  RETURNS jsonb
@@ -1815,7 +1724,7 @@ DECLARE
     v_most integer := CASE WHEN p_within_slack AND p_restaurant.slack_budget IS NOT NULL
                            THEN p_booking.party_size + p_restaurant.slack_budget END;
     v_mode text := CASE WHEN coalesce(p_require_adjacency, true) THEN p_restaurant.adjacency_mode ELSE 'none' END;
-    v_blocked uuid[] := '{}';
+    v_blocked uuid[] := '{}'::uuid[];
 BEGIN
     IF p_skip_blocked THEN
         SELECT coalesce(array_agg(DISTINCT k.table_id), '{}') INTO v_blocked
@@ -2556,6 +2465,104 @@ END;
 $function$;
 COMMENT ON FUNCTION seating._hold_row_is_live(uuid,uuid) IS 'True when the hold a ledger row points at (allocations.hold_id) exists and has not expired.';
 
+CREATE OR REPLACE FUNCTION seating._hold_selection(p_staff_id uuid, p_booking_id uuid, p_table_ids uuid[], p_require_adjacency boolean, p_held_reason text, p_changed_reason text)
+ RETURNS api.session_state
+ LANGUAGE plpgsql
+ SET search_path TO ''
+ SET enable_seqscan TO 'off'
+ SET plan_cache_mode TO 'force_generic_plan'
+AS $function$
+DECLARE
+    v_ids uuid[] := seating._selection_ids(p_table_ids);
+    v_booking seating.bookings;
+    v_restaurant seating.restaurants;
+    v_session seating.manual_assignment_sessions;
+    v_created boolean;
+    v_from_status text;
+    v_held_tables uuid[] := ARRAY[]::uuid[];
+    v_checks jsonb;
+    v_passes boolean;
+    v_held_since timestamptz;
+    v_first_held_at timestamptz;
+    v_expires_at timestamptz;
+BEGIN
+    IF p_staff_id IS NULL OR p_booking_id IS NULL THEN
+        PERFORM seating._raise_error('INVALID_INPUT', 'A staff id and a booking id are required.',
+            jsonb_build_object('fields', jsonb_build_array('staffId', 'bookingId')));
+    END IF;
+
+    -- Lock order: booking, the caller's session, then the tables sorted by id.
+    v_booking := seating._find_booking(p_booking_id, true);
+    PERFORM seating._require_permission(p_staff_id, v_booking.restaurant_id, 'assign_tables');
+
+    v_session := seating._active_session(v_booking.restaurant_id, v_booking.id, p_staff_id, true);
+    IF v_session.status = 'HELD' THEN
+        v_held_tables := seating._table_ids(v_session.proposed_tables);
+    END IF;
+    PERFORM seating._lock_tables(v_booking.restaurant_id, v_ids || v_held_tables);
+    -- Read under the table locks: a turnover buffer change re-windows the ledger under them too.
+    SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = v_booking.restaurant_id;
+
+    -- A session past its time is finished; the caller gets a new one.
+    IF v_session.status = 'HELD' AND NOT seating._hold_is_live(v_session.hold_expires_at) THEN
+        PERFORM seating._close_session(v_session, 'EXPIRED', p_staff_id, 'hold expired');
+        v_session := NULL;
+    ELSIF v_session.status = 'PROPOSED'
+          AND v_session.first_held_at + make_interval(secs => v_restaurant.max_hold_seconds) <= now() THEN
+        PERFORM seating._close_session(v_session, 'CANCELLED', p_staff_id,
+            'superseded: the session reached its maximum hold time');
+        v_session := NULL;
+    END IF;
+    v_created := v_session.id IS NULL;
+    v_from_status := v_session.status;
+    IF v_created THEN
+        -- Known before the evaluation, so the hold rows can name it; written once, below.
+        v_session.id := gen_random_uuid();
+    END IF;
+
+    v_checks := seating._evaluate(v_booking, v_restaurant, v_ids, p_require_adjacency, v_session.id);
+    v_passes := NOT v_checks @> '[{"severity": "error"}]';
+    v_held_since := v_session.first_held_at;
+    IF v_passes THEN
+        v_first_held_at := coalesce(v_held_since, now());
+        v_expires_at := least(now() + make_interval(secs => v_restaurant.hold_ttl_seconds),
+                              v_first_held_at + make_interval(secs => v_restaurant.max_hold_seconds));
+    END IF;
+    v_session := seating._store_session(v_session, v_created, v_booking, p_staff_id, v_ids, p_require_adjacency,
+                                        v_checks, v_passes, v_expires_at, coalesce(v_first_held_at, v_held_since));
+
+    IF v_passes THEN
+        BEGIN
+            PERFORM seating._take_hold(v_booking.restaurant_id, v_booking.id, v_session.id, v_ids,
+                seating._booking_window(v_booking.start_at, v_booking.end_at, v_restaurant.turnover_buffer_minutes),
+                v_expires_at);
+        EXCEPTION WHEN exclusion_violation THEN
+            -- Someone wrote the ledger without taking the table locks (e.g. a DBA's maintenance
+            -- block). The EXCLUDE constraint had the last word; report what won. This call took
+            -- no hold, so the session's first hold time stays what it was.
+            v_passes := false;
+            v_checks := seating._evaluate(v_booking, v_restaurant, v_ids, p_require_adjacency, v_session.id);
+            v_session := seating._store_session(v_session, false, v_booking, p_staff_id, v_ids, p_require_adjacency,
+                                                v_checks, false, NULL, v_held_since);
+        END;
+    END IF;
+    IF NOT v_passes AND v_from_status = 'HELD' THEN
+        PERFORM seating._release_hold(v_booking.restaurant_id, v_session.id);
+    END IF;
+
+    IF v_from_status IS DISTINCT FROM v_session.status THEN
+        PERFORM seating._record_transition(v_session.restaurant_id, v_session.id, v_from_status, v_session.status,
+            p_staff_id, CASE WHEN v_passes THEN p_held_reason ELSE seating._failure_reason(v_checks) END);
+    ELSIF v_passes AND NOT (v_held_tables @> v_ids AND v_ids @> v_held_tables) THEN
+        PERFORM seating._record_transition(v_session.restaurant_id, v_session.id, 'HELD', 'HELD',
+            p_staff_id, p_changed_reason);
+    END IF;
+
+    RETURN seating._session_state(v_session, v_created);
+END;
+$function$;
+COMMENT ON FUNCTION seating._hold_selection(uuid,uuid,uuid[],boolean,text,text) IS 'api.create_session_hold with the audit reasons of a hold taken (p_held_reason) and of a held selection changed (p_changed_reason) as parameters.';
+
 CREATE OR REPLACE FUNCTION seating._ledger_row_json(p_allocation_id bigint, p_restaurant_id uuid, p_window tstzrange DEFAULT NULL::tstzrange)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -2820,6 +2827,329 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION seating._notify_table_change() IS 'Statement trigger on seating.table_inventory: one NOTIFY seating_changes per restaurant the statement touched (kind table).';
+
+CREATE OR REPLACE FUNCTION seating._plan_batch(p_order integer[], p_seg_lo integer[], p_seg_hi integer[], p_cand_first integer[], p_cand_last integer[], p_cand_tables integer[], p_cand_class integer[], p_width integer, p_tables integer, p_segments integer, p_moves integer, p_deep boolean)
+ RETURNS integer[]
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+DECLARE
+    v_n integer := cardinality(p_seg_lo);
+    v_m integer := p_segments;
+    v_words integer := (p_segments + 61) / 62;  -- 62 segments a word: no sign bit, no overflow
+    v_base integer := p_tables * p_segments;
+    v_occ bigint[] := array_fill(0::bigint, ARRAY[greatest(p_tables * (p_segments + (p_segments + 61) / 62), 1)]);
+    v_masks bigint[] := array_fill(0::bigint, ARRAY[greatest(cardinality(p_seg_lo) * ((p_segments + 61) / 62), 1)]);
+    v_plan integer[] := array_fill(0, ARRAY[greatest(v_n, 1)]);
+    v_came integer[] := array_fill(-1000, ARRAY[greatest(v_n, 1)]);
+    v_saved_occ bigint[];
+    v_saved_plan integer[];
+    v_inner_occ bigint[];
+    v_move_occ bigint[];
+    v_move_plan integer[];
+    v_left integer[];
+    v_obstacles integer[];
+    v_more integer[];
+    v_u integer;
+    v_k integer;
+    v_w integer;
+    v_c integer;
+    v_t integer;
+    v_pick integer;
+    v_pick_class integer;
+    v_pick_fit integer;
+    v_fit integer;
+    v_focus integer[] := '{}'::integer[];  -- after a plateau move: the bookings it pushed out
+    v_count integer := 0;
+    v_saved_count integer;
+    v_found boolean;
+    v_placed boolean;
+    v_free boolean;
+    v_ok boolean;
+    v_improved boolean;
+    v_iter integer := 0;
+    v_span integer;
+    v_tenure constant integer := 7;
+BEGIN
+    IF v_n = 0 THEN
+        RETURN '{}'::integer[];
+    END IF;
+    FOR v_i IN 1 .. v_n LOOP
+        FOR v_s IN p_seg_lo[v_i] .. p_seg_hi[v_i] LOOP
+            v_masks[(v_i - 1) * v_words + (v_s - 1) / 62 + 1] :=
+                v_masks[(v_i - 1) * v_words + (v_s - 1) / 62 + 1] | (1::bigint << ((v_s - 1) % 62));
+        END LOOP;
+    END LOOP;
+
+    -- 1. greedy
+    FOREACH v_u IN ARRAY p_order LOOP
+        v_pick := 0;
+        FOR v_c IN p_cand_first[v_u] .. p_cand_last[v_u] LOOP
+            EXIT WHEN v_pick > 0 AND p_cand_class[v_c] > v_pick_class;
+            v_free := true;
+            <<test1>>
+            FOR v_o IN 1 .. p_width LOOP
+                v_t := p_cand_tables[(v_c - 1) * p_width + v_o];
+                EXIT WHEN v_t = 0;
+                FOR v_x IN 1 .. v_words LOOP
+                    IF v_occ[v_base + (v_t - 1) * v_words + v_x] & v_masks[(v_u - 1) * v_words + v_x] <> 0 THEN
+                        v_free := false;
+                        EXIT test1;
+                    END IF;
+                END LOOP;
+            END LOOP;
+            CONTINUE WHEN NOT v_free;
+            v_fit := 0;
+            FOR v_o IN 1 .. p_width LOOP
+                v_t := p_cand_tables[(v_c - 1) * p_width + v_o];
+                EXIT WHEN v_t = 0;
+                IF p_seg_lo[v_u] > 1 AND v_occ[(v_t - 1) * v_m + p_seg_lo[v_u] - 1] <> 0 THEN
+                    v_fit := v_fit + 1;
+                END IF;
+                IF p_seg_hi[v_u] < v_m AND v_occ[(v_t - 1) * v_m + p_seg_hi[v_u] + 1] <> 0 THEN
+                    v_fit := v_fit + 1;
+                END IF;
+            END LOOP;
+            IF v_pick = 0 OR v_fit > v_pick_fit THEN
+                v_pick := v_c;
+                v_pick_class := p_cand_class[v_c];
+                v_pick_fit := v_fit;
+            END IF;
+        END LOOP;
+        IF v_pick > 0 THEN
+            v_count := v_count + 1;
+            v_plan[v_u] := v_pick;
+            v_occ := seating._plan_mark(v_occ, p_tables, v_m, v_words, p_cand_tables, p_width, v_pick,
+                                        p_seg_lo[v_u], p_seg_hi[v_u], v_masks, v_u, true);
+        END IF;
+    END LOOP;
+
+    LOOP
+        -- 2. augmenting chains (after a plateau move: only for the booking it pushed out)
+        LOOP
+            v_improved := false;
+            -- after a plateau move, only bookings whose time overlaps the pushed-out one's can
+            -- have a candidate that came free
+            v_left := ARRAY(SELECT i FROM generate_series(1, v_n) AS i
+                             WHERE v_plan[i] = 0 AND p_cand_first[i] <= p_cand_last[i]
+                               AND (cardinality(v_focus) = 0
+                                    OR EXISTS (SELECT FROM unnest(v_focus) AS f WHERE p_seg_lo[i] <= p_seg_hi[f] AND p_seg_lo[f] <= p_seg_hi[i]))
+                             ORDER BY p_cand_last[i] - p_cand_first[i], i);
+            FOREACH v_u IN ARRAY v_left LOOP
+                FOR v_c IN p_cand_first[v_u] .. p_cand_last[v_u] LOOP
+                    v_free := true;
+                    <<test2>>
+                    FOR v_o IN 1 .. p_width LOOP
+                        v_t := p_cand_tables[(v_c - 1) * p_width + v_o];
+                        EXIT WHEN v_t = 0;
+                        FOR v_x IN 1 .. v_words LOOP
+                            IF v_occ[v_base + (v_t - 1) * v_words + v_x] & v_masks[(v_u - 1) * v_words + v_x] <> 0 THEN
+                                v_free := false;
+                                EXIT test2;
+                            END IF;
+                        END LOOP;
+                    END LOOP;
+                    IF v_free THEN
+                        v_occ := seating._plan_mark(v_occ, p_tables, v_m, v_words, p_cand_tables, p_width, v_c,
+                                                    p_seg_lo[v_u], p_seg_hi[v_u], v_masks, v_u, true);
+                        v_plan[v_u] := v_c;
+                        v_count := v_count + 1;
+                        v_improved := true;
+                        EXIT;
+                    END IF;
+                    CONTINUE WHEN cardinality(v_focus) > 0 AND NOT v_u = ANY (v_focus);
+                    v_obstacles := seating._plan_obstacles(v_occ, v_m, p_cand_tables, p_width, v_c,
+                                                           p_seg_lo[v_u], p_seg_hi[v_u], 2);
+                    CONTINUE WHEN cardinality(v_obstacles) > 2;
+                    v_saved_occ := v_occ;
+                    v_saved_plan := v_plan;
+                    FOREACH v_k IN ARRAY v_obstacles LOOP
+                        v_occ := seating._plan_mark(v_occ, p_tables, v_m, v_words, p_cand_tables, p_width, v_plan[v_k],
+                                                    p_seg_lo[v_k], p_seg_hi[v_k], v_masks, v_k, false);
+                    END LOOP;
+                    v_occ := seating._plan_mark(v_occ, p_tables, v_m, v_words, p_cand_tables, p_width, v_c,
+                                                p_seg_lo[v_u], p_seg_hi[v_u], v_masks, v_u, true);
+                    v_ok := true;
+                    FOREACH v_k IN ARRAY v_obstacles LOOP
+                        v_placed := false;
+                        FOR v_c2 IN p_cand_first[v_k] .. p_cand_last[v_k] LOOP
+                            v_free := true;
+                            <<test3>>
+                            FOR v_o IN 1 .. p_width LOOP
+                                v_t := p_cand_tables[(v_c2 - 1) * p_width + v_o];
+                                EXIT WHEN v_t = 0;
+                                FOR v_x IN 1 .. v_words LOOP
+                                    IF v_occ[v_base + (v_t - 1) * v_words + v_x] & v_masks[(v_k - 1) * v_words + v_x] <> 0 THEN
+                                        v_free := false;
+                                        EXIT test3;
+                                    END IF;
+                                END LOOP;
+                            END LOOP;
+                            CONTINUE WHEN NOT v_free;
+                            v_occ := seating._plan_mark(v_occ, p_tables, v_m, v_words, p_cand_tables, p_width, v_c2,
+                                                        p_seg_lo[v_k], p_seg_hi[v_k], v_masks, v_k, true);
+                            v_plan[v_k] := v_c2;
+                            v_placed := true;
+                            EXIT;
+                        END LOOP;
+                        IF NOT v_placed AND cardinality(v_obstacles) = 1 AND (cardinality(v_focus) = 0 OR p_deep) THEN
+                            -- one level deeper: k pushes out one w (not u), which moves to a free candidate
+                            FOR v_c2 IN p_cand_first[v_k] .. p_cand_last[v_k] LOOP
+                                v_more := seating._plan_obstacles(v_occ, v_m, p_cand_tables, p_width, v_c2,
+                                                                  p_seg_lo[v_k], p_seg_hi[v_k], 1);
+                                CONTINUE WHEN cardinality(v_more) <> 1 OR v_more[1] = v_u;
+                                v_w := v_more[1];
+                                v_inner_occ := v_occ;
+                                v_occ := seating._plan_mark(v_occ, p_tables, v_m, v_words, p_cand_tables, p_width, v_plan[v_w],
+                                                            p_seg_lo[v_w], p_seg_hi[v_w], v_masks, v_w, false);
+                                v_occ := seating._plan_mark(v_occ, p_tables, v_m, v_words, p_cand_tables, p_width, v_c2,
+                                                            p_seg_lo[v_k], p_seg_hi[v_k], v_masks, v_k, true);
+                                FOR v_c3 IN p_cand_first[v_w] .. p_cand_last[v_w] LOOP
+                                    v_free := true;
+                                    <<test4>>
+                                    FOR v_o IN 1 .. p_width LOOP
+                                        v_t := p_cand_tables[(v_c3 - 1) * p_width + v_o];
+                                        EXIT WHEN v_t = 0;
+                                        FOR v_x IN 1 .. v_words LOOP
+                                            IF v_occ[v_base + (v_t - 1) * v_words + v_x] & v_masks[(v_w - 1) * v_words + v_x] <> 0 THEN
+                                                v_free := false;
+                                                EXIT test4;
+                                            END IF;
+                                        END LOOP;
+                                    END LOOP;
+                                    CONTINUE WHEN NOT v_free;
+                                    v_occ := seating._plan_mark(v_occ, p_tables, v_m, v_words, p_cand_tables, p_width, v_c3,
+                                                                p_seg_lo[v_w], p_seg_hi[v_w], v_masks, v_w, true);
+                                    v_plan[v_w] := v_c3;
+                                    v_plan[v_k] := v_c2;
+                                    v_placed := true;
+                                    EXIT;
+                                END LOOP;
+                                EXIT WHEN v_placed;
+                                v_occ := v_inner_occ;
+                            END LOOP;
+                        END IF;
+                        IF NOT v_placed THEN
+                            v_ok := false;
+                            EXIT;
+                        END IF;
+                    END LOOP;
+                    IF v_ok THEN
+                        v_plan[v_u] := v_c;
+                        v_count := v_count + 1;
+                        v_improved := true;
+                        EXIT;
+                    END IF;
+                    v_occ := v_saved_occ;
+                    v_plan := v_saved_plan;
+                END LOOP;
+            END LOOP;
+            EXIT WHEN NOT v_improved OR cardinality(v_focus) > 0;
+        END LOOP;
+        -- a plateau move that lost a booking the chains did not win back is undone
+        IF cardinality(v_focus) > 0 AND v_count < v_saved_count THEN
+            v_occ := v_move_occ;
+            v_plan := v_move_plan;
+            v_count := v_saved_count;
+        END IF;
+
+        -- 3. one plateau move: the next left-out booking in turn takes a candidate held by one
+        -- or two planned bookings that did not come in within the last v_tenure moves
+        v_found := false;
+        WHILE NOT v_found AND v_iter < p_moves LOOP
+            v_left := ARRAY(SELECT i FROM generate_series(1, v_n) AS i
+                             WHERE v_plan[i] = 0 AND p_cand_first[i] <= p_cand_last[i]
+                             ORDER BY p_cand_last[i] - p_cand_first[i], i);
+            EXIT WHEN cardinality(v_left) = 0;
+            v_iter := v_iter + 1;
+            v_u := v_left[1 + v_iter % cardinality(v_left)];
+            v_span := p_cand_last[v_u] - p_cand_first[v_u] + 1;
+            FOR v_o IN 0 .. v_span - 1 LOOP
+                v_c := p_cand_first[v_u] + (v_o + v_iter) % v_span;
+                v_obstacles := seating._plan_obstacles(v_occ, v_m, p_cand_tables, p_width, v_c, p_seg_lo[v_u], p_seg_hi[v_u], 2);
+                CONTINUE WHEN cardinality(v_obstacles) > 2
+                           OR EXISTS (SELECT FROM unnest(v_obstacles) AS k WHERE v_came[k] + v_tenure > v_iter);
+                v_found := true;
+                EXIT;
+            END LOOP;
+        END LOOP;
+        EXIT WHEN NOT v_found;
+        v_move_occ := v_occ;
+        v_move_plan := v_plan;
+        v_saved_count := v_count;
+        FOREACH v_k IN ARRAY v_obstacles LOOP
+            v_occ := seating._plan_mark(v_occ, p_tables, v_m, v_words, p_cand_tables, p_width, v_plan[v_k],
+                                        p_seg_lo[v_k], p_seg_hi[v_k], v_masks, v_k, false);
+            v_plan[v_k] := 0;
+        END LOOP;
+        v_occ := seating._plan_mark(v_occ, p_tables, v_m, v_words, p_cand_tables, p_width, v_c,
+                                    p_seg_lo[v_u], p_seg_hi[v_u], v_masks, v_u, true);
+        v_plan[v_u] := v_c;
+        v_count := v_count + 1 - cardinality(v_obstacles);
+        v_came[v_u] := v_iter;
+        v_focus := v_obstacles;
+    END LOOP;
+    RETURN v_plan;
+END;
+$function$;
+COMMENT ON FUNCTION seating._plan_batch(integer[],integer[],integer[],integer[],integer[],integer[],integer[],integer,integer,integer,integer,boolean) IS 'The batch plan of api.auto_assign_pending: per booking the candidate it gets (0: none), seating as many as greedy, augmenting chains and bounded plateau moves find (p_moves, p_deep: chains two deep after a move). Pure.';
+
+CREATE OR REPLACE FUNCTION seating._plan_mark(p_occ bigint[], p_tables integer, p_segments integer, p_words integer, p_cand_tables integer[], p_width integer, p_cand integer, p_lo integer, p_hi integer, p_masks bigint[], p_booking integer, p_take boolean)
+ RETURNS bigint[]
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+DECLARE
+    v_occ bigint[] := p_occ;
+    v_t integer;
+    v_at integer;
+BEGIN
+    FOR v_o IN 1 .. p_width LOOP
+        v_t := p_cand_tables[(p_cand - 1) * p_width + v_o];
+        EXIT WHEN v_t = 0;
+        FOR v_s IN p_lo .. p_hi LOOP
+            v_occ[(v_t - 1) * p_segments + v_s] := CASE WHEN p_take THEN p_booking ELSE 0 END;
+        END LOOP;
+        v_at := p_tables * p_segments + (v_t - 1) * p_words;
+        FOR v_x IN 1 .. p_words LOOP
+            v_occ[v_at + v_x] := CASE WHEN p_take THEN v_occ[v_at + v_x] | p_masks[(p_booking - 1) * p_words + v_x]
+                                      ELSE v_occ[v_at + v_x] & ~p_masks[(p_booking - 1) * p_words + v_x] END;
+        END LOOP;
+    END LOOP;
+    RETURN v_occ;
+END;
+$function$;
+COMMENT ON FUNCTION seating._plan_mark(bigint[],integer,integer,integer,integer[],integer,integer,integer,integer,bigint[],integer,boolean) IS 'Batch plan: the occupancy with a candidate''s tables given to a booking or freed over its segments, cells and bits.';
+
+CREATE OR REPLACE FUNCTION seating._plan_obstacles(p_occ bigint[], p_segments integer, p_cand_tables integer[], p_width integer, p_cand integer, p_lo integer, p_hi integer, p_limit integer, p_ignore integer[] DEFAULT '{}'::integer[])
+ RETURNS integer[]
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+DECLARE
+    v_found integer[] := '{}'::integer[];
+    v_t integer;
+    v_k integer;
+BEGIN
+    FOR v_o IN 1 .. p_width LOOP
+        v_t := p_cand_tables[(p_cand - 1) * p_width + v_o];
+        EXIT WHEN v_t = 0;
+        FOR v_s IN p_lo .. p_hi LOOP
+            v_k := p_occ[(v_t - 1) * p_segments + v_s]::integer;
+            CONTINUE WHEN v_k = 0 OR v_k = ANY (v_found) OR v_k = ANY (p_ignore);
+            v_found := v_found || v_k;
+            IF cardinality(v_found) > p_limit THEN
+                RETURN v_found;
+            END IF;
+        END LOOP;
+    END LOOP;
+    RETURN v_found;
+END;
+$function$;
+COMMENT ON FUNCTION seating._plan_obstacles(bigint[],integer,integer[],integer,integer,integer,integer,integer,integer[]) IS 'Batch plan: the planned bookings on a candidate''s tables during a booking''s segments (at most p_limit + 1; p_ignore left out).';
 
 CREATE OR REPLACE FUNCTION seating._purge_expired_holds()
  RETURNS trigger
@@ -3182,7 +3512,7 @@ BEGIN
     FOR v_row IN
         WITH groups AS (
             SELECT g.* FROM seating._candidate_groups(p_booking, p_restaurant, p_require_adjacency, p_session_id) AS g
-        ), waiting AS (  -- larger parties without tables whose time overlaps this booking's
+        ), waiting AS MATERIALIZED (  -- larger parties without tables whose time overlaps this booking's
             SELECT b.party_size
               FROM seating.bookings AS b
              WHERE b.restaurant_id = p_booking.restaurant_id AND b.id <> p_booking.id
@@ -3212,10 +3542,12 @@ BEGIN
         SELECT ARRAY(SELECT r.id FROM reach AS r WHERE r.id = ANY (g.table_ids) ORDER BY r.table_number) AS ids,
                ARRAY(SELECT r.table_number FROM reach AS r WHERE r.id = ANY (g.table_ids) ORDER BY r.table_number) AS numbers,
                g.total_capacity AS total, g.table_count AS n, g.total_capacity - p_booking.party_size AS empty,
-               (SELECT count(*) FROM waiting AS w
-                 WHERE EXISTS (SELECT FROM reach AS r WHERE r.id = ANY (g.table_ids) AND w.party_size <= r.reach))::integer AS demand,
-               (SELECT sum(r.reach) FROM reach AS r WHERE r.id = ANY (g.table_ids))::integer AS reach_sum
+               -- a waiting party could use these tables when one of them reaches its size
+               (SELECT count(*) FROM waiting AS w WHERE w.party_size <= m.reach_max)::integer AS demand,
+               m.reach_sum
           FROM groups AS g
+         CROSS JOIN LATERAL (SELECT max(r.reach) AS reach_max, sum(r.reach)::integer AS reach_sum
+                               FROM reach AS r WHERE r.id = ANY (g.table_ids)) AS m
          ORDER BY empty, n, demand, reach_sum, numbers
     LOOP
         v_checks := seating._evaluate(p_booking, p_restaurant, v_row.ids, p_require_adjacency, p_session_id);

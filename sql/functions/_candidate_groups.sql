@@ -24,7 +24,7 @@ DECLARE
     v_most integer := CASE WHEN p_within_slack AND p_restaurant.slack_budget IS NOT NULL
                            THEN p_booking.party_size + p_restaurant.slack_budget END;
     v_mode text := CASE WHEN coalesce(p_require_adjacency, true) THEN p_restaurant.adjacency_mode ELSE 'none' END;
-    v_blocked uuid[] := '{}';
+    v_blocked uuid[] := '{}'::uuid[];
 BEGIN
     IF p_skip_blocked THEN
         SELECT coalesce(array_agg(DISTINCT k.table_id), '{}') INTO v_blocked

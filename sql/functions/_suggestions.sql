@@ -26,7 +26,7 @@ BEGIN
     FOR v_row IN
         WITH groups AS (
             SELECT g.* FROM seating._candidate_groups(p_booking, p_restaurant, p_require_adjacency, p_session_id) AS g
-        ), waiting AS (  -- larger parties without tables whose time overlaps this booking's
+        ), waiting AS MATERIALIZED (  -- larger parties without tables whose time overlaps this booking's
             SELECT b.party_size
               FROM seating.bookings AS b
              WHERE b.restaurant_id = p_booking.restaurant_id AND b.id <> p_booking.id
@@ -56,10 +56,12 @@ BEGIN
         SELECT ARRAY(SELECT r.id FROM reach AS r WHERE r.id = ANY (g.table_ids) ORDER BY r.table_number) AS ids,
                ARRAY(SELECT r.table_number FROM reach AS r WHERE r.id = ANY (g.table_ids) ORDER BY r.table_number) AS numbers,
                g.total_capacity AS total, g.table_count AS n, g.total_capacity - p_booking.party_size AS empty,
-               (SELECT count(*) FROM waiting AS w
-                 WHERE EXISTS (SELECT FROM reach AS r WHERE r.id = ANY (g.table_ids) AND w.party_size <= r.reach))::integer AS demand,
-               (SELECT sum(r.reach) FROM reach AS r WHERE r.id = ANY (g.table_ids))::integer AS reach_sum
+               -- a waiting party could use these tables when one of them reaches its size
+               (SELECT count(*) FROM waiting AS w WHERE w.party_size <= m.reach_max)::integer AS demand,
+               m.reach_sum
           FROM groups AS g
+         CROSS JOIN LATERAL (SELECT max(r.reach) AS reach_max, sum(r.reach)::integer AS reach_sum
+                               FROM reach AS r WHERE r.id = ANY (g.table_ids)) AS m
          ORDER BY empty, n, demand, reach_sum, numbers
     LOOP
         v_checks := seating._evaluate(p_booking, p_restaurant, v_row.ids, p_require_adjacency, p_session_id);

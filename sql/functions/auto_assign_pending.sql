@@ -5,35 +5,43 @@
 -- Lock order as every writer: the bookings (id order), then all the restaurant's tables (id
 -- order), so hosts working meanwhile wait for the batch or it for them, never both.
 --
--- The plan (in temporary tables, dropped at commit), then the writes:
---   1. candidates: each booking's groups (seating._candidate_groups, free of known blockers);
---   2. greedy: the hardest bookings first (fewest candidates, then the largest party), each
---      takes its best candidate that no planned booking of an overlapping time uses (fewest
---      empty seats, fewest tables, then the tables fewest unplanned overlapping bookings could
---      use: look-ahead);
---   3. repair: a booking left out takes a candidate whose only obstacle is one planned booking
---      that can move to another of its candidates; repeated while it seats more;
---   4. writes: planned bookings by start time, then the rest; each tries its planned group,
---      then its other candidates, and the engine (seating._evaluate, then the hold and confirm)
---      has the last word on every one.
+-- The plan, then the writes:
+--   1. candidates, once per batch: the floor's groups per party size (seating._candidate_groups
+--      without blockers; they depend on the floor and the party only), then per booking those
+--      free of the blockers of its window (seating._blockers, the engine's own lookup);
+--   2. the plan (seating._plan_batch): greedy, augmenting chains and plateau moves over a model
+--      of the remaining rule, that bookings whose windows overlap share no table;
+--   3. writes, by start time: a planned booking is held and confirmed on its planned group (its
+--      other candidates after it, should the engine disagree); the engine (seating._evaluate,
+--      then the hold and confirm) has the last word on every one. The plan leaves a booking out
+--      only when none of its candidates is free, so nothing is tried for it; the reason says why.
 -- Running it again changes nothing: seated bookings have tables, and for the others no
--- candidate is free (step 3 tries every free one), so nothing is written.
+-- candidate is free (step 2 seats any booking that has a free one), so nothing is written.
 CREATE OR REPLACE FUNCTION api.auto_assign_pending(p_staff_id uuid, p_restaurant_id uuid, p_from timestamptz, p_to timestamptz)
 RETURNS TABLE (booking_id uuid, outcome text, table_ids uuid[], reason text)
 LANGUAGE plpgsql
 VOLATILE
 SECURITY DEFINER -- the app role has no table privileges: the api functions are its only door
 SET search_path = ''
-SET client_min_messages = warning -- no notices about the plan's temporary tables
 AS $$
 #variable_conflict use_column
 DECLARE
     v_restaurant seating.restaurants;
     v_booking seating.bookings;
-    v_row record;
-    v_pick integer;
-    v_move record;
-    v_changed boolean;
+    v_ids uuid[];
+    v_held_by text[];
+    v_own uuid[];
+    v_order integer[];
+    v_seg_lo integer[];
+    v_seg_hi integer[];
+    v_first integer[];
+    v_last integer[];
+    v_cand_tables integer[];
+    v_cand_class integer[];
+    v_cand_ids jsonb;
+    v_tables integer;
+    v_segments integer;
+    v_plan integer[];
     v_selections jsonb;
     v_state api.session_state;
     v_why jsonb;
@@ -56,140 +64,133 @@ BEGIN
     PERFORM seating._lock_tables(p_restaurant_id,
         ARRAY(SELECT t.id FROM seating.table_inventory AS t WHERE t.restaurant_id = p_restaurant_id));
 
-    DROP TABLE IF EXISTS pg_temp.auto_batch, pg_temp.auto_candidates, pg_temp.auto_usage;
-    CREATE TEMPORARY TABLE pg_temp.auto_batch (
-        booking_id uuid PRIMARY KEY, party integer, start_at timestamptz, during tstzrange, own_session uuid,
-        held_by text, options integer, done boolean NOT NULL DEFAULT false, planned integer,
-        outcome text, table_ids uuid[], reason text) ON COMMIT DROP;
-    CREATE TEMPORARY TABLE pg_temp.auto_candidates (
-        booking_id uuid, cand integer, table_ids uuid[], numbers text[], empty integer, n integer,
-        PRIMARY KEY (booking_id, cand)) ON COMMIT DROP;
+    -- Read after the locks: the bookings as they are now, by start time (booking i of the plan).
+    WITH batch AS (
+        SELECT b.*, seating._booking_window(b.start_at, b.end_at, v_restaurant.turnover_buffer_minutes) AS during,
+               (seating._active_session(b.restaurant_id, b.id, p_staff_id)).id AS own_session,
+               (SELECT format('%s is holding tables for this booking until %s.', st.display_name,
+                              to_char(s.hold_expires_at AT TIME ZONE v_restaurant.timezone, 'HH24:MI'))
+                  FROM seating.manual_assignment_sessions AS s JOIN seating.staff AS st ON st.id = s.created_by
+                 WHERE s.restaurant_id = b.restaurant_id AND s.booking_id = b.id AND s.created_by <> p_staff_id
+                   AND s.status IN ('PROPOSED', 'HELD') AND s.status = 'HELD' AND s.hold_expires_at > now()
+                 ORDER BY s.hold_expires_at DESC LIMIT 1) AS held_by
+          FROM seating.bookings AS b
+         WHERE b.restaurant_id = p_restaurant_id AND b.start_at >= p_from AND b.start_at < p_to
+           AND b.status NOT IN ('completed', 'cancelled', 'no_show')
+           AND NOT EXISTS (SELECT FROM seating.allocations AS a
+                            WHERE a.restaurant_id = b.restaurant_id AND a.booking_id = b.id AND a.kind = 'assignment')
+    ), numbered AS (
+        SELECT row_number() OVER (ORDER BY w.start_at, w.id)::integer AS i, w.* FROM batch AS w
+    ), points AS (  -- the segments' bounds: every window's start and end
+        SELECT array_agg(DISTINCT x ORDER BY x) AS at
+          FROM numbered AS w CROSS JOIN LATERAL (VALUES (lower(w.during)), (upper(w.during))) AS v (x)
+    )
+    SELECT array_agg(w.id ORDER BY w.i), array_agg(w.held_by ORDER BY w.i), array_agg(w.own_session ORDER BY w.i),
+           array_agg(array_position(p.at, lower(w.during)) ORDER BY w.i),
+           array_agg(array_position(p.at, upper(w.during)) - 1 ORDER BY w.i),
+           max(cardinality(p.at)) - 1
+      INTO v_ids, v_held_by, v_own, v_seg_lo, v_seg_hi, v_segments
+      FROM numbered AS w CROSS JOIN points AS p;
 
-    -- Read after the locks: what the bookings look like now.
-    INSERT INTO pg_temp.auto_batch (booking_id, party, start_at, during, own_session, held_by)
-    SELECT b.id, b.party_size, b.start_at,
-           seating._booking_window(b.start_at, b.end_at, v_restaurant.turnover_buffer_minutes),
-           (SELECT s.id FROM seating.manual_assignment_sessions AS s
-             WHERE s.restaurant_id = b.restaurant_id AND s.booking_id = b.id
-               AND s.created_by = p_staff_id AND s.status IN ('PROPOSED', 'HELD')),
-           (SELECT format('%s is holding tables for this booking until %s.', st.display_name,
-                          to_char(s.hold_expires_at AT TIME ZONE v_restaurant.timezone, 'HH24:MI'))
-              FROM seating.manual_assignment_sessions AS s JOIN seating.staff AS st ON st.id = s.created_by
-             WHERE s.restaurant_id = b.restaurant_id AND s.booking_id = b.id AND s.created_by <> p_staff_id
-               AND s.status IN ('PROPOSED', 'HELD') AND s.status = 'HELD' AND s.hold_expires_at > now()
-             ORDER BY s.hold_expires_at DESC LIMIT 1)
-      FROM seating.bookings AS b
-     WHERE b.restaurant_id = p_restaurant_id AND b.start_at >= p_from AND b.start_at < p_to
-       AND b.status NOT IN ('completed', 'cancelled', 'no_show')
-       AND NOT EXISTS (SELECT FROM seating.allocations AS a
-                        WHERE a.restaurant_id = b.restaurant_id AND a.booking_id = b.id AND a.kind = 'assignment');
+    IF v_ids IS NULL THEN
+        RETURN;
+    END IF;
 
-    -- 1. candidates
-    INSERT INTO pg_temp.auto_candidates (booking_id, cand, table_ids, numbers, empty, n)
-    SELECT w.booking_id,
-           row_number() OVER (PARTITION BY w.booking_id ORDER BY g.total_capacity, g.table_count, g.table_numbers),
-           g.table_ids, g.table_numbers, g.total_capacity - w.party, g.table_count
-      FROM pg_temp.auto_batch AS w
-      JOIN seating.bookings AS b ON b.restaurant_id = p_restaurant_id AND b.id = w.booking_id
-     CROSS JOIN LATERAL seating._candidate_groups(b, v_restaurant, NULL, w.own_session) AS g
-     WHERE w.held_by IS NULL;
-    UPDATE pg_temp.auto_batch AS w
-       SET options = (SELECT count(*) FROM pg_temp.auto_candidates AS c WHERE c.booking_id = w.booking_id);
-    CREATE TEMPORARY TABLE pg_temp.auto_usage ON COMMIT DROP AS
-    SELECT DISTINCT c.booking_id, x.table_id FROM pg_temp.auto_candidates AS c CROSS JOIN LATERAL unnest(c.table_ids) AS x (table_id);
-    CREATE INDEX ON pg_temp.auto_usage (table_id);
-    ANALYZE pg_temp.auto_batch, pg_temp.auto_candidates, pg_temp.auto_usage;
+    -- 1. candidates, best first per booking: fewest tables, fewest empty seats, table numbers
+    WITH floor AS MATERIALIZED (
+        SELECT t.id, row_number() OVER (ORDER BY t.id)::integer AS slot
+          FROM seating.table_inventory AS t WHERE t.restaurant_id = p_restaurant_id
+    ), bookings AS (
+        SELECT x.i::integer AS i, b AS booking
+          FROM unnest(v_ids) WITH ORDINALITY AS x (id, i)
+          JOIN seating.bookings AS b ON b.restaurant_id = p_restaurant_id AND b.id = x.id
+         WHERE v_held_by[x.i] IS NULL
+    ), groups AS MATERIALIZED (  -- per party size: the floor's groups, whatever is blocked
+        SELECT p.party, g.*
+          FROM (SELECT (k.booking).party_size AS party, min(k.i) AS i FROM bookings AS k GROUP BY 1) AS p
+          JOIN bookings AS k ON k.i = p.i
+         CROSS JOIN LATERAL seating._candidate_groups(k.booking, v_restaurant, NULL, NULL, false, true) AS g
+    ), minimal AS MATERIALIZED (  -- a group holding a smaller one of the same party can seat no one more
+        SELECT g.*, ARRAY(SELECT f.slot FROM unnest(g.table_ids) AS x (id) JOIN floor AS f ON f.id = x.id) AS slots
+          FROM groups AS g
+         WHERE NOT EXISTS (SELECT FROM groups AS s
+                            WHERE s.party = g.party AND s.table_ids <@ g.table_ids AND s.table_ids <> g.table_ids)
+    ), blocked AS MATERIALIZED (
+        SELECT k.i, k.booking, coalesce((SELECT array_agg(DISTINCT x.table_id)
+                                FROM seating._blockers(p_restaurant_id, (k.booking).id, seating._booking_window(
+                                         (k.booking).start_at, (k.booking).end_at, v_restaurant.turnover_buffer_minutes),
+                                         ARRAY(SELECT t.id FROM seating.table_inventory AS t
+                                                WHERE t.restaurant_id = p_restaurant_id AND t.active),
+                                         v_own[k.i]) AS x), '{}') AS table_ids
+          FROM bookings AS k
+    ), candidates AS (
+        SELECT k.i, row_number() OVER (ORDER BY k.i, g.table_count, g.total_capacity, g.table_numbers)::integer AS c,
+               g.table_ids, g.slots,
+               1000 * g.table_count + g.total_capacity - (k.booking).party_size AS class
+          FROM blocked AS k
+          JOIN minimal AS g ON g.party = (k.booking).party_size
+         WHERE NOT g.table_ids && k.table_ids
+    )
+    SELECT (SELECT array_agg(coalesce(r.first, 1) ORDER BY x.i) FROM generate_series(1, cardinality(v_ids)) AS x (i)
+              LEFT JOIN (SELECT c.i, min(c.c) AS first FROM candidates AS c GROUP BY c.i) AS r ON r.i = x.i),
+           (SELECT array_agg(coalesce(r.last, 0) ORDER BY x.i) FROM generate_series(1, cardinality(v_ids)) AS x (i)
+              LEFT JOIN (SELECT c.i, max(c.c) AS last FROM candidates AS c GROUP BY c.i) AS r ON r.i = x.i),
+           (SELECT coalesce(array_agg(coalesce(c.slots[n], 0) ORDER BY c.c, n), '{}')
+              FROM candidates AS c CROSS JOIN generate_series(1, v_restaurant.max_tables_per_booking) AS n),
+           (SELECT coalesce(array_agg(c.class ORDER BY c.c), '{}') FROM candidates AS c),
+           (SELECT coalesce(jsonb_agg(to_jsonb(c.table_ids) ORDER BY c.c), '[]') FROM candidates AS c)
+      INTO v_first, v_last, v_cand_tables, v_cand_class, v_cand_ids;
+    SELECT count(*) INTO v_tables FROM seating.table_inventory AS t WHERE t.restaurant_id = p_restaurant_id;
 
-    -- 2. greedy, hardest first
-    FOR v_row IN SELECT w.* FROM pg_temp.auto_batch AS w WHERE w.held_by IS NULL
-                  ORDER BY upper(w.during), w.party, w.options, w.booking_id
-    LOOP
-        UPDATE pg_temp.auto_batch AS w SET done = true WHERE w.booking_id = v_row.booking_id;
-        SELECT c.cand INTO v_pick
-          FROM pg_temp.auto_candidates AS c
-         WHERE c.booking_id = v_row.booking_id
-           AND NOT EXISTS (SELECT FROM pg_temp.auto_batch AS p
-                             JOIN pg_temp.auto_candidates AS pc ON pc.booking_id = p.booking_id AND pc.cand = p.planned
-                            WHERE p.during && v_row.during AND pc.table_ids && c.table_ids)
-         ORDER BY c.n, c.empty,
-                  -- the tables free longest before this booking: keep the ones free sooner for others
-                  (SELECT max(lower(p.during)) FROM pg_temp.auto_batch AS p
-                     JOIN pg_temp.auto_candidates AS pc ON pc.booking_id = p.booking_id AND pc.cand = p.planned
-                    WHERE pc.table_ids && c.table_ids AND upper(p.during) <= lower(v_row.during)) DESC NULLS LAST,
-                  (SELECT count(DISTINCT u.booking_id) FROM pg_temp.auto_usage AS u
-                     JOIN pg_temp.auto_batch AS o ON o.booking_id = u.booking_id
-                    WHERE u.table_id = ANY (c.table_ids) AND NOT o.done AND o.during && v_row.during),
-                  c.numbers
-         LIMIT 1;
-        UPDATE pg_temp.auto_batch AS w SET planned = v_pick WHERE w.booking_id = v_row.booking_id;
-    END LOOP;
+    -- 2. the plan; greedy order: earliest end, smallest party, fewest candidates (interval
+    -- scheduling's rule: who frees the tables first goes first)
+    v_order := ARRAY(SELECT x.i FROM generate_series(1, cardinality(v_ids)) AS x (i)
+                      ORDER BY v_seg_hi[x.i], (SELECT b.party_size FROM seating.bookings AS b
+                                                WHERE b.restaurant_id = p_restaurant_id AND b.id = v_ids[x.i]),
+                               v_last[x.i] - v_first[x.i], v_ids[x.i]);
+    v_plan := seating._plan_batch(v_order, v_seg_lo, v_seg_hi, v_first, v_last, v_cand_tables, v_cand_class,
+                                  v_restaurant.max_tables_per_booking, v_tables, v_segments,
+                                  -- the search's budget (bench/notes.md): a small batch affords more moves,
+                                  -- each with chains two deep; a large one stays within its time
+                                  CASE WHEN cardinality(v_ids) <= 60 THEN 400 ELSE 250 END, cardinality(v_ids) <= 60);
 
-    -- 3. repair: seat a left-out booking directly, or by moving the one planned booking in its way
-    LOOP
-        v_changed := false;
-        FOR v_row IN SELECT w.* FROM pg_temp.auto_batch AS w WHERE w.held_by IS NULL AND w.planned IS NULL AND w.options > 0
-                      ORDER BY w.options, w.party DESC, w.start_at, w.booking_id
-        LOOP
-            SELECT c.cand AS cand, v.booking_id AS moved, c2.cand AS moved_to INTO v_move
-              FROM pg_temp.auto_candidates AS c
-             CROSS JOIN LATERAL (SELECT array_agg(p.booking_id) AS ids FROM pg_temp.auto_batch AS p
-                                   JOIN pg_temp.auto_candidates AS pc ON pc.booking_id = p.booking_id AND pc.cand = p.planned
-                                  WHERE p.during && v_row.during AND pc.table_ids && c.table_ids) AS k
-              LEFT JOIN pg_temp.auto_batch AS v ON v.booking_id = k.ids[1]
-              LEFT JOIN pg_temp.auto_candidates AS c2
-                ON c2.booking_id = v.booking_id AND c2.cand <> v.planned
-               AND NOT (c2.table_ids && c.table_ids AND v.during && v_row.during)
-               AND NOT EXISTS (SELECT FROM pg_temp.auto_batch AS p
-                                 JOIN pg_temp.auto_candidates AS pc ON pc.booking_id = p.booking_id AND pc.cand = p.planned
-                                WHERE p.booking_id <> v.booking_id AND p.during && v.during AND pc.table_ids && c2.table_ids)
-             WHERE c.booking_id = v_row.booking_id
-               AND (k.ids IS NULL OR (cardinality(k.ids) = 1 AND c2.cand IS NOT NULL))
-             ORDER BY k.ids IS NOT NULL, c.empty, c.n, c2.empty, c2.n, c.numbers, c2.numbers
-             LIMIT 1;
-            CONTINUE WHEN v_move.cand IS NULL;
-            UPDATE pg_temp.auto_batch AS w SET planned = v_move.moved_to WHERE w.booking_id = v_move.moved;
-            UPDATE pg_temp.auto_batch AS w SET planned = v_move.cand WHERE w.booking_id = v_row.booking_id;
-            v_changed := true;
-        END LOOP;
-        EXIT WHEN NOT v_changed;
-    END LOOP;
-
-    -- 4. writes, each judged by the engine
-    FOR v_row IN SELECT w.* FROM pg_temp.auto_batch AS w ORDER BY w.planned IS NULL, w.start_at, w.booking_id
-    LOOP
-        IF v_row.held_by IS NOT NULL THEN
-            UPDATE pg_temp.auto_batch AS w SET outcome = 'no_fit', reason = v_row.held_by WHERE w.booking_id = v_row.booking_id;
+    -- 3. writes, each judged by the engine
+    FOR v_i IN 1 .. cardinality(v_ids) LOOP
+        booking_id := v_ids[v_i];
+        table_ids := NULL;
+        IF v_held_by[v_i] IS NOT NULL THEN
+            outcome := 'no_fit';
+            reason := v_held_by[v_i];
+            RETURN NEXT;
             CONTINUE;
         END IF;
-        SELECT b.* INTO v_booking FROM seating.bookings AS b WHERE b.restaurant_id = p_restaurant_id AND b.id = v_row.booking_id;
-        SELECT jsonb_agg(to_jsonb(c.table_ids) ORDER BY c.cand = v_row.planned IS NOT TRUE, c.empty, c.n, c.numbers)
-          INTO v_selections
-          FROM pg_temp.auto_candidates AS c WHERE c.booking_id = v_row.booking_id;
+        SELECT b.* INTO v_booking FROM seating.bookings AS b WHERE b.restaurant_id = p_restaurant_id AND b.id = v_ids[v_i];
         v_state := NULL;
-        IF v_selections IS NOT NULL THEN
+        IF v_plan[v_i] > 0 THEN
+            SELECT jsonb_agg(v_cand_ids -> (c - 1) ORDER BY c <> v_plan[v_i], c) INTO v_selections
+              FROM generate_series(v_first[v_i], v_last[v_i]) AS c;
             v_state := seating._assign_first_passing(p_staff_id, v_booking, v_restaurant, NULL, v_selections);
         END IF;
         IF v_state.id IS NOT NULL THEN
-            UPDATE pg_temp.auto_batch AS w
-               SET outcome = 'assigned', table_ids = seating._table_ids(v_state.proposed_tables),
-                   reason = (SELECT format('Seated at %s: %s seats for a party of %s.',
-                                           string_agg(t.table_number, ' + ' ORDER BY t.table_number), sum(t.capacity), v_booking.party_size)
-                               FROM seating.table_inventory AS t
-                              WHERE t.restaurant_id = p_restaurant_id AND t.id = ANY (seating._table_ids(v_state.proposed_tables)))
-             WHERE w.booking_id = v_row.booking_id;
+            outcome := 'assigned';
+            table_ids := seating._table_ids(v_state.proposed_tables);
+            reason := (SELECT format('Seated at %s: %s seats for a party of %s.',
+                                     string_agg(t.table_number, ' + ' ORDER BY t.table_number), sum(t.capacity), v_booking.party_size)
+                         FROM seating.table_inventory AS t
+                        WHERE t.restaurant_id = p_restaurant_id AND t.id = ANY (table_ids));
         ELSE
-            v_why := seating._no_fit(v_booking, v_restaurant, NULL, v_row.own_session);
-            UPDATE pg_temp.auto_batch AS w SET outcome = 'no_fit', reason = v_why ->> 'message' WHERE w.booking_id = v_row.booking_id;
+            v_why := seating._no_fit(v_booking, v_restaurant, NULL, v_own[v_i]);
+            outcome := 'no_fit';
+            reason := v_why ->> 'message';
         END IF;
+        RETURN NEXT;
     END LOOP;
-
-    RETURN QUERY SELECT w.booking_id, w.outcome, w.table_ids, w.reason FROM pg_temp.auto_batch AS w ORDER BY w.start_at, w.booking_id;
 END;
 $$;
 
 COMMENT ON FUNCTION api.auto_assign_pending(uuid, uuid, timestamptz, timestamptz) IS
 'Seats every open booking without tables that starts in [p_from, p_to) (at most 31 days), in one transaction, each through a session (hold then confirm, audit reasons auto-assigned).
-Plans the evening first (hardest bookings first, look-ahead for scarce tables, then repair moves) to seat as many bookings as it can; every write is judged by the constraint engine.
+Plans the evening first (candidates once per batch; greedy, augmenting chains and plateau moves) to seat as many bookings as it can; every write is judged by the constraint engine.
 A booking another staff member is holding tables for is left to them (outcome no_fit, reason says who). One row per booking by start time: outcome assigned (table_ids) or no_fit (reason says why).
 Running it again changes nothing. Errors: INVALID_INPUT, FORBIDDEN (owner, manager, host may).';
 REVOKE ALL ON FUNCTION api.auto_assign_pending(uuid, uuid, timestamptz, timestamptz) FROM PUBLIC;
