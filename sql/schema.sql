@@ -1633,11 +1633,8 @@ CREATE OR REPLACE FUNCTION seating._blockers(p_restaurant_id uuid, p_booking_id 
  SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 BEGIN
-    -- Most selections are free of blockers, and the query that names them has some twenty plan
-    -- nodes to set up on every call. A probe with a handful says when there can be none: no
-    -- ledger row on the tables but the booking's own assignment and this session's own hold,
-    -- and no other HELD session of the booking. (It may answer "maybe" for an expired hold; the
-    -- query below decides.)
+    -- Most selections have no blocker: a cheap probe returns early when there can be none (it may
+    -- say "maybe" for an expired hold; the query below decides).
     IF NOT EXISTS (SELECT FROM seating.allocations AS a  -- the same lookup as the ledger part below
                     WHERE a.table_id = ANY (p_table_ids) AND upper(a.during) > lower(p_window)
                       AND (a.restaurant_id = p_restaurant_id) IS TRUE
@@ -1658,11 +1655,8 @@ BEGIN
     WITH ledger AS (
         SELECT a.table_id, a.kind, a.during, a.booking_id, a.note, a.hold_id
           FROM seating.allocations AS a
-         -- table_id = ANY, with bitmap scans off, leaves one plan: a lookup of these tables in
-         -- allocations_table_time_idx (a join with unnest() could be planned the other way round,
-         -- reading every allocation after the window's start; a bitmap scan could take the slow
-         -- GiST index of the EXCLUDE constraint). IS TRUE keeps the other columns out of index
-         -- matching for the same reason.
+         -- table_id = ANY with bitmap scans off: one plan, the btree lookup by table
+         -- (tests/sql/test_plans.py); IS TRUE keeps the other columns out of index matching.
          WHERE a.table_id = ANY (p_table_ids) AND upper(a.during) > lower(p_window)
            AND (a.restaurant_id = p_restaurant_id) IS TRUE
            AND (a.during && p_window) IS TRUE

@@ -3,11 +3,8 @@
 -- assignment and the given session's hold never count. A hold on a table the booking's own
 -- assignment covers has no ledger row of its own, so the booking's other sessions are also read
 -- from their selections. The engine's conflict check and the floor-plan context both use this.
--- Its plan is generic and cached per connection, so it must not depend on how many holds the
--- statistics saw: planned while table_holds looked empty, it would scan every hold and every HELD
--- session on each call as the evening fills up. So it runs with enable_seqscan off (as do the
--- engine, the helper that releases a session's hold and the api functions that write holds), and
--- the session lookup can only match the active-sessions index.
+-- Its plan is generic and cached per connection: enable_seqscan off keeps it on the indexes
+-- whatever the statistics saw when it was planned (tests/sql/test_plans.py; bench/notes.md).
 CREATE OR REPLACE FUNCTION seating._blockers(
     p_restaurant_id uuid, p_booking_id uuid, p_window tstzrange, p_table_ids uuid[], p_session_id uuid)
 RETURNS TABLE (
@@ -22,11 +19,8 @@ SET enable_bitmapscan = off -- and table_id = ANY (...) can only be a btree look
 SET plan_cache_mode = force_generic_plan
 AS $$
 BEGIN
-    -- Most selections are free of blockers, and the query that names them has some twenty plan
-    -- nodes to set up on every call. A probe with a handful says when there can be none: no
-    -- ledger row on the tables but the booking's own assignment and this session's own hold,
-    -- and no other HELD session of the booking. (It may answer "maybe" for an expired hold; the
-    -- query below decides.)
+    -- Most selections have no blocker: a cheap probe returns early when there can be none (it may
+    -- say "maybe" for an expired hold; the query below decides).
     IF NOT EXISTS (SELECT FROM seating.allocations AS a  -- the same lookup as the ledger part below
                     WHERE a.table_id = ANY (p_table_ids) AND upper(a.during) > lower(p_window)
                       AND (a.restaurant_id = p_restaurant_id) IS TRUE
@@ -47,11 +41,8 @@ BEGIN
     WITH ledger AS (
         SELECT a.table_id, a.kind, a.during, a.booking_id, a.note, a.hold_id
           FROM seating.allocations AS a
-         -- table_id = ANY, with bitmap scans off, leaves one plan: a lookup of these tables in
-         -- allocations_table_time_idx (a join with unnest() could be planned the other way round,
-         -- reading every allocation after the window's start; a bitmap scan could take the slow
-         -- GiST index of the EXCLUDE constraint). IS TRUE keeps the other columns out of index
-         -- matching for the same reason.
+         -- table_id = ANY with bitmap scans off: one plan, the btree lookup by table
+         -- (tests/sql/test_plans.py); IS TRUE keeps the other columns out of index matching.
          WHERE a.table_id = ANY (p_table_ids) AND upper(a.during) > lower(p_window)
            AND (a.restaurant_id = p_restaurant_id) IS TRUE
            AND (a.during && p_window) IS TRUE

@@ -8,7 +8,7 @@ LANGUAGE plpgsql
 VOLATILE
 SECURITY DEFINER -- the app role has no table privileges: the api functions are its only door
 SET search_path = ''
-SET enable_seqscan = off -- key lookups only: see seating._blockers on plans cached while holds were few
+SET enable_seqscan = off -- key lookups only: see seating._blockers
 SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
