@@ -130,9 +130,9 @@ ALTER TABLE seating.bookings ADD CONSTRAINT bookings_times_finite CHECK ((isfini
 CREATE INDEX bookings_id_idx ON seating.bookings USING btree (id);
 CREATE INDEX bookings_restaurant_start_idx ON seating.bookings USING btree (restaurant_id, start_at);
 CREATE TRIGGER bookings_ledger_follows_window BEFORE UPDATE OF start_at, end_at ON seating.bookings FOR EACH ROW WHEN (((old.start_at IS DISTINCT FROM new.start_at) OR (old.end_at IS DISTINCT FROM new.end_at))) EXECUTE FUNCTION seating._follow_booking_window();
-CREATE TRIGGER bookings_notify_delete AFTER DELETE ON seating.bookings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_booking_change();
-CREATE TRIGGER bookings_notify_insert AFTER INSERT ON seating.bookings REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_booking_change();
-CREATE TRIGGER bookings_notify_update AFTER UPDATE ON seating.bookings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_booking_change();
+CREATE TRIGGER bookings_notify_delete AFTER DELETE ON seating.bookings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_row_change('booking');
+CREATE TRIGGER bookings_notify_insert AFTER INSERT ON seating.bookings REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_row_change('booking');
+CREATE TRIGGER bookings_notify_update AFTER UPDATE ON seating.bookings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_row_change('booking');
 CREATE TRIGGER bookings_release_tables_when_closed AFTER UPDATE OF status ON seating.bookings FOR EACH ROW WHEN ((seating._booking_is_closed(new.status) AND (NOT seating._booking_is_closed(old.status)))) EXECUTE FUNCTION seating._release_closed_booking();
 
 CREATE TABLE seating.event_tickets (
@@ -332,9 +332,9 @@ ALTER TABLE seating.table_inventory ADD CONSTRAINT table_inventory_table_number_
 ALTER TABLE seating.table_inventory ADD CONSTRAINT table_inventory_table_number_present CHECK ((btrim(table_number) <> ''::text));
 ALTER TABLE seating.table_inventory ADD CONSTRAINT table_inventory_zone_fkey FOREIGN KEY (restaurant_id, zone_id) REFERENCES seating.zones(restaurant_id, id) ON DELETE CASCADE;
 CREATE TRIGGER table_inventory_guard_delete BEFORE DELETE ON seating.table_inventory FOR EACH ROW EXECUTE FUNCTION seating._guard_table_delete();
-CREATE TRIGGER table_inventory_notify_delete AFTER DELETE ON seating.table_inventory REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_table_change();
-CREATE TRIGGER table_inventory_notify_insert AFTER INSERT ON seating.table_inventory REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_table_change();
-CREATE TRIGGER table_inventory_notify_update AFTER UPDATE ON seating.table_inventory REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_table_change();
+CREATE TRIGGER table_inventory_notify_delete AFTER DELETE ON seating.table_inventory REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_row_change('table');
+CREATE TRIGGER table_inventory_notify_insert AFTER INSERT ON seating.table_inventory REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_row_change('table');
+CREATE TRIGGER table_inventory_notify_update AFTER UPDATE ON seating.table_inventory REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION seating._notify_row_change('table');
 
 CREATE TABLE seating.zones (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -2723,39 +2723,6 @@ END;
 $function$;
 COMMENT ON FUNCTION seating._no_fit(seating.bookings,seating.restaurants,boolean,uuid) IS 'Why nothing seats the booking now: {reason: booking_closed | no_capacity | slack | taken | rejected, message, ...}.';
 
-CREATE OR REPLACE FUNCTION seating._notify_booking_change()
- RETURNS trigger
- LANGUAGE plpgsql
- SET search_path TO ''
-AS $function$
-DECLARE
-    v_change record;
-BEGIN
-    -- A transition table exists only for the operations that have it.
-    IF TG_OP = 'DELETE' THEN
-        FOR v_change IN
-            SELECT c.restaurant_id, array_agg(DISTINCT c.id) AS booking_ids,
-                   NULL::uuid[] AS table_ids
-              FROM old_rows AS c GROUP BY c.restaurant_id
-        LOOP
-            PERFORM seating._send_change(v_change.restaurant_id, 'booking', TG_OP, v_change.booking_ids,
-                                         v_change.table_ids, NULL);
-        END LOOP;
-    ELSE  -- INSERT or UPDATE: the rows as they are now
-        FOR v_change IN
-            SELECT c.restaurant_id, array_agg(DISTINCT c.id) AS booking_ids,
-                   NULL::uuid[] AS table_ids
-              FROM new_rows AS c GROUP BY c.restaurant_id
-        LOOP
-            PERFORM seating._send_change(v_change.restaurant_id, 'booking', TG_OP, v_change.booking_ids,
-                                         v_change.table_ids, NULL);
-        END LOOP;
-    END IF;
-    RETURN NULL;
-END;
-$function$;
-COMMENT ON FUNCTION seating._notify_booking_change() IS 'Statement trigger on seating.bookings: one NOTIFY seating_changes per restaurant the statement touched (kind booking).';
-
 CREATE OR REPLACE FUNCTION seating._notify_ledger_change()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -2789,7 +2756,7 @@ END;
 $function$;
 COMMENT ON FUNCTION seating._notify_ledger_change() IS 'Statement trigger on seating.allocations: one NOTIFY seating_changes per restaurant the statement touched (kind ledger).';
 
-CREATE OR REPLACE FUNCTION seating._notify_table_change()
+CREATE OR REPLACE FUNCTION seating._notify_row_change()
  RETURNS trigger
  LANGUAGE plpgsql
  SET search_path TO ''
@@ -2799,28 +2766,24 @@ DECLARE
 BEGIN
     -- A transition table exists only for the operations that have it.
     IF TG_OP = 'DELETE' THEN
-        FOR v_change IN
-            SELECT c.restaurant_id, NULL::uuid[] AS booking_ids,
-                   array_agg(DISTINCT c.id) AS table_ids
-              FROM old_rows AS c GROUP BY c.restaurant_id
+        FOR v_change IN SELECT c.restaurant_id, array_agg(DISTINCT c.id) AS ids FROM old_rows AS c GROUP BY c.restaurant_id
         LOOP
-            PERFORM seating._send_change(v_change.restaurant_id, 'table', TG_OP, v_change.booking_ids,
-                                         v_change.table_ids, NULL);
+            PERFORM seating._send_change(v_change.restaurant_id, TG_ARGV[0], TG_OP,
+                CASE WHEN TG_ARGV[0] = 'booking' THEN v_change.ids END,
+                CASE WHEN TG_ARGV[0] = 'table' THEN v_change.ids END, NULL);
         END LOOP;
-    ELSE  -- INSERT or UPDATE: the rows as they are now
-        FOR v_change IN
-            SELECT c.restaurant_id, NULL::uuid[] AS booking_ids,
-                   array_agg(DISTINCT c.id) AS table_ids
-              FROM new_rows AS c GROUP BY c.restaurant_id
+    ELSE  -- INSERT or UPDATE: the rows as they are now (their ids and restaurant do not change)
+        FOR v_change IN SELECT c.restaurant_id, array_agg(DISTINCT c.id) AS ids FROM new_rows AS c GROUP BY c.restaurant_id
         LOOP
-            PERFORM seating._send_change(v_change.restaurant_id, 'table', TG_OP, v_change.booking_ids,
-                                         v_change.table_ids, NULL);
+            PERFORM seating._send_change(v_change.restaurant_id, TG_ARGV[0], TG_OP,
+                CASE WHEN TG_ARGV[0] = 'booking' THEN v_change.ids END,
+                CASE WHEN TG_ARGV[0] = 'table' THEN v_change.ids END, NULL);
         END LOOP;
     END IF;
     RETURN NULL;
 END;
 $function$;
-COMMENT ON FUNCTION seating._notify_table_change() IS 'Statement trigger on seating.table_inventory: one NOTIFY seating_changes per restaurant the statement touched (kind table).';
+COMMENT ON FUNCTION seating._notify_row_change() IS 'Statement trigger on seating.bookings and seating.table_inventory: one NOTIFY seating_changes per restaurant the statement touched (kind TG_ARGV[0]).';
 
 CREATE OR REPLACE FUNCTION seating._plan_batch(p_order integer[], p_seg_lo integer[], p_seg_hi integer[], p_cand_first integer[], p_cand_last integer[], p_cand_tables integer[], p_cand_class integer[], p_width integer, p_tables integer, p_segments integer, p_moves integer, p_deep boolean)
  RETURNS integer[]

@@ -1,34 +1,11 @@
 """The batch racing hosts, with real connections in an explicit step order (no sleeps): no
 deadlock, no double booking, and a host's hold is respected."""
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-import psycopg
-import pytest
 from psycopg.rows import dict_row
 
 from tests.support import EVENING, call, hold, integrity, overlapping_allocations, wait_until_blocked
-
-
-@pytest.fixture
-def pool():
-    with ThreadPoolExecutor(max_workers=2) as executor:
-        yield executor
-
-
-@pytest.fixture
-def connect(db_url):
-    opened = []
-
-    def _connect(autocommit: bool = True) -> psycopg.Connection:
-        connection = psycopg.connect(db_url, autocommit=autocommit)
-        opened.append(connection)
-        return connection
-
-    yield _connect
-    for connection in opened:
-        connection.close()
 
 
 def batch(connection, staff, restaurant):

@@ -1,10 +1,8 @@
 """Concurrency with real connections in an explicit step order: a step that must wait is
 observed waiting on a lock (pg_blocking_pids) before the next step runs. No sleeps."""
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-import psycopg
 import pytest
 
 from tests.support import (
@@ -19,26 +17,6 @@ from tests.support import (
     raises_code,
     wait_until_blocked,
 )
-
-
-@pytest.fixture
-def pool():
-    with ThreadPoolExecutor(max_workers=4) as executor:
-        yield executor
-
-
-@pytest.fixture
-def connect(db_url):
-    opened = []
-
-    def _connect(autocommit: bool = True) -> psycopg.Connection:
-        connection = psycopg.connect(db_url, autocommit=autocommit)
-        opened.append(connection)
-        return connection
-
-    yield _connect
-    for connection in opened:
-        connection.close()
 
 
 def in_background(pool, connection, function, *args):

@@ -1,7 +1,6 @@
 """The migration path (DESIGN §13) at the SQL level: the feature flag, the legacy validate / hold /
 confirm adapters and their contextVersion, and the old design's races, now closed."""
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import psycopg
@@ -19,26 +18,6 @@ from tests.support import (
 )
 
 FLAG = "use-new-manual-assignment-flow"
-
-
-@pytest.fixture
-def pool():
-    with ThreadPoolExecutor(max_workers=2) as executor:
-        yield executor
-
-
-@pytest.fixture
-def connect(db_url):
-    opened = []
-
-    def _connect(autocommit: bool = True) -> psycopg.Connection:
-        connection = psycopg.connect(db_url, autocommit=autocommit)
-        opened.append(connection)
-        return connection
-
-    yield _connect
-    for connection in opened:
-        connection.close()
 
 
 def flags(conn, staff=None, restaurant=None) -> dict:
