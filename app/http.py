@@ -323,6 +323,8 @@ def handle_http_exception(_: Request, exc: HTTPException) -> Response[Any]:
             if problem.get("source") == "path":  # a path id that failed the UUID pattern
                 problem["key"] = camel(str(problem.get("key")))
                 problem["message"] = f"{problem['key']} must be a UUID"
+            elif problem.get("key") == "data" and problem.get("message") == "'data'":  # no body at all
+                problem["message"] = "A JSON body is required."
         details = {"errors": problems}
         message = "; ".join(str(p.get("message")) for p in problems) or message
     elif exc.status_code == 413:

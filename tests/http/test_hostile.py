@@ -148,6 +148,11 @@ def test_case8_without_a_token_or_with_a_valid_one(client, tokens):
     assert_error(post_raw(client, nested, tokens["Hana Host"]), 400, "INVALID_INPUT")
 
 
+def test_an_empty_body_says_a_json_body_is_required(client, tokens):
+    error = assert_error(post_raw(client, b"", tokens["Hana Host"]), 400, "INVALID_INPUT")
+    assert error["message"] == "A JSON body is required."
+
+
 def test_a_nul_character_in_a_text_field_is_400(client, floor, tokens):
     """PostgreSQL cannot store NUL in text: the legacy flow's contextVersion with one is refused."""
     body = {"bookingId": str(floor.booking()), "tableIds": [str(floor.tables["T1"])], "contextVersion": "v\u0000"}
