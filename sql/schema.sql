@@ -381,6 +381,7 @@ DECLARE
     v_selections jsonb;
     v_state api.session_state;
     v_why jsonb;
+    v_confirmed seating.manual_assignment_sessions;
 BEGIN
     IF p_staff_id IS NULL OR p_booking_id IS NULL THEN
         PERFORM seating._raise_error('INVALID_INPUT', 'A staff id and a booking id are required.',
@@ -396,6 +397,18 @@ BEGIN
 
     SELECT jsonb_agg(to_jsonb(s.table_ids) ORDER BY s.rank) INTO v_selections
       FROM seating._suggestions(v_booking, v_restaurant, p_require_adjacency, v_session_id, 20) AS s;
+    -- Already on its best tables: the session that assigned them, unchanged (no churn of history).
+    SELECT s.* INTO v_confirmed
+      FROM seating.manual_assignment_sessions AS s
+     WHERE s.restaurant_id = v_booking.restaurant_id AND s.booking_id = v_booking.id AND s.status = 'CONFIRMED'
+       AND s.proposed_tables @> (v_selections -> 0) AND (v_selections -> 0) @> s.proposed_tables
+       AND s.id = (SELECT a.session_id FROM seating.booking_table_assignments AS a
+                    WHERE a.restaurant_id = v_booking.restaurant_id AND a.booking_id = v_booking.id
+                      AND a.released_at IS NULL
+                    LIMIT 1);
+    IF v_confirmed.id IS NOT NULL THEN
+        RETURN seating._session_state(v_confirmed);
+    END IF;
     IF v_selections IS NOT NULL THEN
         PERFORM seating._lock_tables(v_booking.restaurant_id,
             ARRAY(SELECT DISTINCT x.value::uuid FROM jsonb_array_elements(v_selections) AS e (value)
@@ -410,7 +423,7 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION api.auto_assign(uuid,uuid,boolean) IS 'Assigns a booking its best suggestion (api.suggest_tables) through a session: hold then confirm, in one transaction, as the caller; audit reasons say auto-assigned.
-A candidate taken meanwhile is skipped for the next one. Returns the session, CONFIRMED. A booking that has tables is moved when a better selection passes (its own tables never block it).
+A candidate taken meanwhile is skipped for the next one. Returns the session, CONFIRMED. A booking that has tables is moved when a better selection passes (its own tables never block it); one already on its best tables gets the session that assigned them, unchanged.
 Errors: INVALID_INPUT, BOOKING_NOT_FOUND, FORBIDDEN (owner, manager, host may), NO_FIT (details.reason: booking_closed, no_capacity, slack, taken with takenTables, rejected).';
 GRANT EXECUTE ON FUNCTION api.auto_assign(uuid,uuid,boolean) TO seating_app;
 

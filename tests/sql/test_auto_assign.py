@@ -50,7 +50,25 @@ def test_auto_assign_confirms_through_a_session_with_an_auto_assigned_audit(conn
     assert session["status"] == "CONFIRMED" and session["created_by"] == hana
     assert [r[2] for r in events(conn, session["id"])] == ["auto-assigned: selection held", "auto-assigned: confirmed"]
     assert overlapping_allocations(conn) == [] and integrity(conn) == []
-    print(session)
+
+
+def test_auto_assign_again_on_the_best_tables_changes_nothing(conn, floor):
+    hana, hugo = floor.staff["Hana Host"], floor.staff["Hugo Host"]
+    booking = floor.booking(party_size=6)
+    first = call(conn, "auto_assign", hana, booking, None)
+
+    def history() -> tuple:
+        return conn.execute(
+            "SELECT (SELECT count(*) FROM seating.booking_table_assignments WHERE booking_id = %(b)s),"
+            "       (SELECT count(*) FROM seating.manual_assignment_sessions WHERE booking_id = %(b)s),"
+            "       (SELECT count(*) FROM seating.booking_status_history WHERE booking_id = %(b)s)",
+            {"b": booking},
+        ).fetchone()
+
+    before = history()
+    again = call(conn, "auto_assign", hugo, booking, None)
+    assert again["id"] == first["id"] and again["status"] == "CONFIRMED"
+    assert history() == before
 
 
 def test_no_fit_says_why_and_writes_nothing(conn, floor):
