@@ -132,7 +132,7 @@ def test_with_the_flag_off_the_page_uses_the_legacy_flow(open_page, floor, conn)
     wait_status(page, "HELD")
     page.get_by_role("button", name="Confirm").click()
     wait_status(page, "CONFIRMED")
-    page.locator(f'[data-booking-id="{floor.ada}"]').filter(has_text="Tables T3").wait_for()
+    page.locator(f'[data-booking-id="{floor.ada}"]').filter(has_text="Table T3").wait_for()
     assert current_tables(conn, floor.ada) == {str(floor.tables["T3"])}
     assert pressed(page) == set()
 

@@ -86,7 +86,7 @@ def test_another_hosts_hold_release_and_confirm_show_live(open_page, floor, conn
     wait_status(hana, "CONFIRMED")
     wait_state(hugo, floor, "T3", "assigned")
     assert "Ada Lovelace" in table(hugo, floor, "T3").get_attribute("aria-label")
-    hugo.locator(f'[data-booking-id="{floor.ada}"]').filter(has_text="Tables T3").wait_for(timeout=LIVE)
+    hugo.locator(f'[data-booking-id="{floor.ada}"]').filter(has_text="Table T3").wait_for(timeout=LIVE)
 
 
 def test_a_dbas_change_in_psql_shows_live(open_page, floor, conn):

@@ -42,7 +42,8 @@ function zoneOf(state) {
 
 function fill(row, booking, zone, open) {
   const button = row.firstElementChild;
-  const tables = booking.tableNumbers.length ? `Tables ${booking.tableNumbers.join(", ")}` : "No tables";
+  const count = booking.tableNumbers.length;
+  const tables = count ? `${count === 1 ? "Table" : "Tables"} ${booking.tableNumbers.join(", ")}` : "No tables";
   const flag = booking.needsTables ? "Needs tables" : booking.assignmentIssues.length ? "Check tables" : "";
   set(button.querySelector(".b-time"), `${time(booking.startAt, zone)}–${time(booking.endAt, zone)}`);
   set(button.querySelector(".b-party"), `${booking.partySize} ${booking.partySize === 1 ? "guest" : "guests"}`);
