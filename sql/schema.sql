@@ -1319,8 +1319,8 @@ BEGIN
       FROM seating.bookings AS b
       LEFT JOIN LATERAL (
             -- Natural table-number order: "2" before "10".
-            SELECT array_agg(t.id ORDER BY nullif(regexp_replace(t.table_number, '\D', '', 'g'), '')::numeric NULLS LAST, t.table_number) AS ids,
-                   array_agg(t.table_number ORDER BY nullif(regexp_replace(t.table_number, '\D', '', 'g'), '')::numeric NULLS LAST, t.table_number) AS numbers
+            SELECT array_agg(t.id ORDER BY seating._table_number_key(t.table_number) NULLS LAST, t.table_number) AS ids,
+                   array_agg(t.table_number ORDER BY seating._table_number_key(t.table_number) NULLS LAST, t.table_number) AS numbers
               FROM seating.booking_table_assignments AS a
               JOIN seating.table_inventory AS t ON t.restaurant_id = a.restaurant_id AND t.id = a.table_id
              WHERE a.restaurant_id = b.restaurant_id AND a.booking_id = b.id AND a.released_at IS NULL
@@ -2715,11 +2715,11 @@ BEGIN
                    'window', jsonb_build_object('start', lower(k.during), 'end', upper(k.during)),
                    'bookingId', k.booking_id, 'guestName', k.guest_name, 'heldBy', k.held_by,
                    'heldByName', k.held_by_name, 'holdExpiresAt', k.hold_expires_at, 'note', k.note))
-                   ORDER BY k.table_number, lower(k.during)),
+                   ORDER BY seating._table_number_key(k.table_number) NULLS LAST, k.table_number, lower(k.during)),
                string_agg(k.table_number || ' (' || CASE k.kind
                    WHEN 'assignment' THEN coalesce(k.guest_name, 'another booking')
                    WHEN 'hold' THEN 'held by ' || coalesce(k.held_by_name, 'another host')
-                   ELSE coalesce('blocked: ' || k.note, 'blocked') END || ')', ', ' ORDER BY k.table_number, lower(k.during))
+                   ELSE coalesce('blocked: ' || k.note, 'blocked') END || ')', ', ' ORDER BY seating._table_number_key(k.table_number) NULLS LAST, k.table_number, lower(k.during))
           INTO v_taken, v_taken_words
           FROM seating._blockers(p_booking.restaurant_id, p_booking.id,
                    seating._booking_window(p_booking.start_at, p_booking.end_at, p_restaurant.turnover_buffer_minutes),
@@ -3562,6 +3562,17 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION seating._table_ids(jsonb) IS 'Converts a JSON array of table ids to uuid[], keeping the order.';
+
+CREATE OR REPLACE FUNCTION seating._table_number_key(p_table_number text)
+ RETURNS numeric
+ LANGUAGE sql
+ IMMUTABLE
+AS $function$
+    SELECT CASE WHEN pg_catalog.regexp_replace(p_table_number, '\D', '', 'g') OPERATOR(pg_catalog.=) ''
+                THEN NULL
+                ELSE pg_catalog.regexp_replace(p_table_number, '\D', '', 'g')::pg_catalog.numeric END
+$function$;
+COMMENT ON FUNCTION seating._table_number_key(text) IS 'Natural order of table numbers: ORDER BY seating._table_number_key(n) NULLS LAST, n. Inlined into queries.';
 
 CREATE OR REPLACE FUNCTION seating._take_hold(p_restaurant_id uuid, p_booking_id uuid, p_session_id uuid, p_table_ids uuid[], p_window tstzrange, p_expires_at timestamp with time zone)
  RETURNS void

@@ -59,11 +59,11 @@ BEGIN
                    'window', jsonb_build_object('start', lower(k.during), 'end', upper(k.during)),
                    'bookingId', k.booking_id, 'guestName', k.guest_name, 'heldBy', k.held_by,
                    'heldByName', k.held_by_name, 'holdExpiresAt', k.hold_expires_at, 'note', k.note))
-                   ORDER BY k.table_number, lower(k.during)),
+                   ORDER BY seating._table_number_key(k.table_number) NULLS LAST, k.table_number, lower(k.during)),
                string_agg(k.table_number || ' (' || CASE k.kind
                    WHEN 'assignment' THEN coalesce(k.guest_name, 'another booking')
                    WHEN 'hold' THEN 'held by ' || coalesce(k.held_by_name, 'another host')
-                   ELSE coalesce('blocked: ' || k.note, 'blocked') END || ')', ', ' ORDER BY k.table_number, lower(k.during))
+                   ELSE coalesce('blocked: ' || k.note, 'blocked') END || ')', ', ' ORDER BY seating._table_number_key(k.table_number) NULLS LAST, k.table_number, lower(k.during))
           INTO v_taken, v_taken_words
           FROM seating._blockers(p_booking.restaurant_id, p_booking.id,
                    seating._booking_window(p_booking.start_at, p_booking.end_at, p_restaurant.turnover_buffer_minutes),

@@ -34,8 +34,8 @@ BEGIN
       FROM seating.bookings AS b
       LEFT JOIN LATERAL (
             -- Natural table-number order: "2" before "10".
-            SELECT array_agg(t.id ORDER BY nullif(regexp_replace(t.table_number, '\D', '', 'g'), '')::numeric NULLS LAST, t.table_number) AS ids,
-                   array_agg(t.table_number ORDER BY nullif(regexp_replace(t.table_number, '\D', '', 'g'), '')::numeric NULLS LAST, t.table_number) AS numbers
+            SELECT array_agg(t.id ORDER BY seating._table_number_key(t.table_number) NULLS LAST, t.table_number) AS ids,
+                   array_agg(t.table_number ORDER BY seating._table_number_key(t.table_number) NULLS LAST, t.table_number) AS numbers
               FROM seating.booking_table_assignments AS a
               JOIN seating.table_inventory AS t ON t.restaurant_id = a.restaurant_id AND t.id = a.table_id
              WHERE a.restaurant_id = b.restaurant_id AND a.booking_id = b.id AND a.released_at IS NULL
