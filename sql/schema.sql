@@ -390,10 +390,7 @@ BEGIN
     v_booking := seating._find_booking(p_booking_id, true);
     PERFORM seating._require_permission(p_staff_id, v_booking.restaurant_id, 'auto_assign');
     SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = v_booking.restaurant_id;
-    SELECT s.id INTO v_session_id
-      FROM seating.manual_assignment_sessions AS s
-     WHERE s.restaurant_id = v_booking.restaurant_id AND s.booking_id = v_booking.id
-       AND s.created_by = p_staff_id AND s.status IN ('PROPOSED', 'HELD');
+    v_session_id := (seating._active_session(v_booking.restaurant_id, v_booking.id, p_staff_id)).id;
 
     SELECT jsonb_agg(to_jsonb(s.table_ids) ORDER BY s.rank) INTO v_selections
       FROM seating._suggestions(v_booking, v_restaurant, p_require_adjacency, v_session_id, 20) AS s;
@@ -468,7 +465,7 @@ BEGIN
 
     PERFORM 1 FROM (SELECT b.id FROM seating.bookings AS b
                      WHERE b.restaurant_id = p_restaurant_id AND b.start_at >= p_from AND b.start_at < p_to
-                       AND b.status NOT IN ('completed', 'cancelled', 'no_show')
+                       AND NOT seating._booking_is_closed(b.status)
                      ORDER BY b.id FOR NO KEY UPDATE) AS locked;
     PERFORM seating._lock_tables(p_restaurant_id,
         ARRAY(SELECT t.id FROM seating.table_inventory AS t WHERE t.restaurant_id = p_restaurant_id));
@@ -481,11 +478,11 @@ BEGIN
                               to_char(s.hold_expires_at AT TIME ZONE v_restaurant.timezone, 'HH24:MI'))
                   FROM seating.manual_assignment_sessions AS s JOIN seating.staff AS st ON st.id = s.created_by
                  WHERE s.restaurant_id = b.restaurant_id AND s.booking_id = b.id AND s.created_by <> p_staff_id
-                   AND s.status IN ('PROPOSED', 'HELD') AND s.status = 'HELD' AND s.hold_expires_at > now()
+                   AND s.status IN ('PROPOSED', 'HELD') AND s.status = 'HELD' AND seating._hold_is_live(s.hold_expires_at)
                  ORDER BY s.hold_expires_at DESC LIMIT 1) AS held_by
           FROM seating.bookings AS b
          WHERE b.restaurant_id = p_restaurant_id AND b.start_at >= p_from AND b.start_at < p_to
-           AND b.status NOT IN ('completed', 'cancelled', 'no_show')
+           AND NOT seating._booking_is_closed(b.status)
            AND NOT EXISTS (SELECT FROM seating.allocations AS a
                             WHERE a.restaurant_id = b.restaurant_id AND a.booking_id = b.id AND a.kind = 'assignment')
     ), numbered AS (
@@ -1085,7 +1082,7 @@ CREATE OR REPLACE FUNCTION api.get_session_counts()
 AS $function$
     SELECT k.status, count(s.status)
       FROM (VALUES ('PROPOSED'), ('HELD'), ('HELD_PAST_EXPIRY')) AS k (status)
-      LEFT JOIN (SELECT CASE WHEN x.status = 'HELD' AND x.hold_expires_at <= now() THEN 'HELD_PAST_EXPIRY'
+      LEFT JOIN (SELECT CASE WHEN x.status = 'HELD' AND NOT seating._hold_is_live(x.hold_expires_at) THEN 'HELD_PAST_EXPIRY'
                              ELSE x.status END AS status
                    FROM seating.manual_assignment_sessions AS x
                   WHERE x.status IN ('PROPOSED', 'HELD')) AS s ON s.status = k.status
@@ -1272,9 +1269,7 @@ BEGIN
     context_version := seating._require_context_version(v_booking, p_staff_id, p_context_version);
     SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = v_booking.restaurant_id;
     -- The caller's own hold (a legacy hold is their session) never conflicts with itself.
-    SELECT s.id INTO v_own_session FROM seating.manual_assignment_sessions AS s
-     WHERE s.restaurant_id = v_booking.restaurant_id AND s.booking_id = v_booking.id
-       AND s.created_by = p_staff_id AND s.status IN ('PROPOSED', 'HELD');
+    v_own_session := (seating._active_session(v_booking.restaurant_id, v_booking.id, p_staff_id)).id;
 
     booking_id := v_booking.id;
     table_ids := v_ids;
@@ -1314,7 +1309,7 @@ BEGIN
     SELECT b.id, b.guest_name, b.party_size, b.start_at, b.end_at, b.status,
            coalesce(current_tables.ids, '{}'),
            coalesce(current_tables.numbers, '{}'),
-           b.status NOT IN ('completed', 'cancelled', 'no_show') AND current_tables.ids IS NULL,
+           NOT seating._booking_is_closed(b.status) AND current_tables.ids IS NULL,
            CASE WHEN current_tables.ids IS NULL THEN '[]'::jsonb ELSE seating._assignment_issues(b, v_restaurant) END
       FROM seating.bookings AS b
       LEFT JOIN LATERAL (
@@ -1535,10 +1530,7 @@ BEGIN
     PERFORM seating._require_permission(p_staff_id, v_booking.restaurant_id, 'read');
     SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = v_booking.restaurant_id;
     -- The caller's own hold is theirs to keep or swap, not a conflict.
-    SELECT s.id INTO v_session_id
-      FROM seating.manual_assignment_sessions AS s
-     WHERE s.restaurant_id = v_booking.restaurant_id AND s.booking_id = v_booking.id
-       AND s.created_by = p_staff_id AND s.status IN ('PROPOSED', 'HELD');
+    v_session_id := (seating._active_session(v_booking.restaurant_id, v_booking.id, p_staff_id)).id;
 
     RETURN QUERY SELECT s.* FROM seating._suggestions(v_booking, v_restaurant, p_require_adjacency, v_session_id, p_limit) AS s;
 END;
@@ -1915,9 +1907,8 @@ AS $function$
     WITH w AS (
         SELECT seating._booking_window(p_booking.start_at, p_booking.end_at, p_restaurant.turnover_buffer_minutes) AS during
     ), own AS (
-        SELECT s.id FROM seating.manual_assignment_sessions AS s
-         WHERE s.restaurant_id = p_booking.restaurant_id AND s.booking_id = p_booking.id
-           AND s.created_by = p_staff_id AND s.status IN ('PROPOSED', 'HELD')
+        SELECT x.id FROM (SELECT (seating._active_session(p_booking.restaurant_id, p_booking.id, p_staff_id)).id) AS x (id)
+         WHERE x.id IS NOT NULL  -- none: no row, so NOT IN (own) leaves everything in
     )
     SELECT left(encode(sha256(convert_to(concat_ws(E'\n',
         to_jsonb(p_booking)::text,
@@ -1931,12 +1922,12 @@ AS $function$
            FROM seating.allocations AS a
            LEFT JOIN seating.table_holds AS h ON h.restaurant_id = a.restaurant_id AND h.id = a.hold_id
           WHERE a.restaurant_id = p_booking.restaurant_id AND a.during && (SELECT w.during FROM w)
-            AND (a.kind <> 'hold' OR (h.expires_at > now() AND h.session_id NOT IN (SELECT own.id FROM own)))),
+            AND (a.kind <> 'hold' OR (seating._hold_is_live(h.expires_at) AND h.session_id NOT IN (SELECT own.id FROM own)))),
         -- a hold on a table the booking's own assignment covers has no ledger row: read the session
         (SELECT string_agg(s.id || ':' || s.proposed_tables::text, ',' ORDER BY s.id)
            FROM seating.manual_assignment_sessions AS s
           WHERE s.restaurant_id = p_booking.restaurant_id AND s.booking_id = p_booking.id
-            AND s.status = 'HELD' AND s.hold_expires_at > now() AND s.id NOT IN (SELECT own.id FROM own))
+            AND s.status = 'HELD' AND seating._hold_is_live(s.hold_expires_at) AND s.id NOT IN (SELECT own.id FROM own))
     ), 'UTF8')), 'hex'), 32);
 $function$;
 COMMENT ON FUNCTION seating._context_version(seating.bookings,seating.restaurants,uuid) IS 'The legacy contextVersion: a hash of the booking, the restaurant''s rules and tables, and the occupancy over the booking''s window (live holds only), leaving out the caller''s own active session.';
@@ -2681,7 +2672,7 @@ DECLARE
     v_taken jsonb;
     v_taken_words text;
 BEGIN
-    IF p_booking.status IN ('completed', 'cancelled', 'no_show') THEN
+    IF seating._booking_is_closed(p_booking.status) THEN
         RETURN v_base || jsonb_build_object('reason', 'booking_closed',
             'message', format('The booking is %s; only open bookings can be given tables.', p_booking.status));
     END IF;
@@ -3489,7 +3480,7 @@ BEGIN
                -- by index on start time; a booking that began over a day earlier is not waiting tonight
                AND b.start_at < upper(v_window) AND b.start_at > lower(v_window) - interval '1 day'
                AND seating._booking_window(b.start_at, b.end_at, p_restaurant.turnover_buffer_minutes) && v_window
-               AND b.status NOT IN ('completed', 'cancelled', 'no_show')
+               AND NOT seating._booking_is_closed(b.status)
                AND b.party_size > p_booking.party_size
                AND NOT EXISTS (SELECT FROM seating.allocations AS a
                                 WHERE a.restaurant_id = b.restaurant_id AND a.booking_id = b.id AND a.kind = 'assignment')

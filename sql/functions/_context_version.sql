@@ -15,9 +15,8 @@ AS $$
     WITH w AS (
         SELECT seating._booking_window(p_booking.start_at, p_booking.end_at, p_restaurant.turnover_buffer_minutes) AS during
     ), own AS (
-        SELECT s.id FROM seating.manual_assignment_sessions AS s
-         WHERE s.restaurant_id = p_booking.restaurant_id AND s.booking_id = p_booking.id
-           AND s.created_by = p_staff_id AND s.status IN ('PROPOSED', 'HELD')
+        SELECT x.id FROM (SELECT (seating._active_session(p_booking.restaurant_id, p_booking.id, p_staff_id)).id) AS x (id)
+         WHERE x.id IS NOT NULL  -- none: no row, so NOT IN (own) leaves everything in
     )
     SELECT left(encode(sha256(convert_to(concat_ws(E'\n',
         to_jsonb(p_booking)::text,
@@ -31,12 +30,12 @@ AS $$
            FROM seating.allocations AS a
            LEFT JOIN seating.table_holds AS h ON h.restaurant_id = a.restaurant_id AND h.id = a.hold_id
           WHERE a.restaurant_id = p_booking.restaurant_id AND a.during && (SELECT w.during FROM w)
-            AND (a.kind <> 'hold' OR (h.expires_at > now() AND h.session_id NOT IN (SELECT own.id FROM own)))),
+            AND (a.kind <> 'hold' OR (seating._hold_is_live(h.expires_at) AND h.session_id NOT IN (SELECT own.id FROM own)))),
         -- a hold on a table the booking's own assignment covers has no ledger row: read the session
         (SELECT string_agg(s.id || ':' || s.proposed_tables::text, ',' ORDER BY s.id)
            FROM seating.manual_assignment_sessions AS s
           WHERE s.restaurant_id = p_booking.restaurant_id AND s.booking_id = p_booking.id
-            AND s.status = 'HELD' AND s.hold_expires_at > now() AND s.id NOT IN (SELECT own.id FROM own))
+            AND s.status = 'HELD' AND seating._hold_is_live(s.hold_expires_at) AND s.id NOT IN (SELECT own.id FROM own))
     ), 'UTF8')), 'hex'), 32);
 $$;
 

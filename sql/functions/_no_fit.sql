@@ -25,7 +25,7 @@ DECLARE
     v_taken jsonb;
     v_taken_words text;
 BEGIN
-    IF p_booking.status IN ('completed', 'cancelled', 'no_show') THEN
+    IF seating._booking_is_closed(p_booking.status) THEN
         RETURN v_base || jsonb_build_object('reason', 'booking_closed',
             'message', format('The booking is %s; only open bookings can be given tables.', p_booking.status));
     END IF;

@@ -33,7 +33,7 @@ BEGIN
                -- by index on start time; a booking that began over a day earlier is not waiting tonight
                AND b.start_at < upper(v_window) AND b.start_at > lower(v_window) - interval '1 day'
                AND seating._booking_window(b.start_at, b.end_at, p_restaurant.turnover_buffer_minutes) && v_window
-               AND b.status NOT IN ('completed', 'cancelled', 'no_show')
+               AND NOT seating._booking_is_closed(b.status)
                AND b.party_size > p_booking.party_size
                AND NOT EXISTS (SELECT FROM seating.allocations AS a
                                 WHERE a.restaurant_id = b.restaurant_id AND a.booking_id = b.id AND a.kind = 'assignment')

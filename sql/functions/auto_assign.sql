@@ -25,10 +25,7 @@ BEGIN
     v_booking := seating._find_booking(p_booking_id, true);
     PERFORM seating._require_permission(p_staff_id, v_booking.restaurant_id, 'auto_assign');
     SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = v_booking.restaurant_id;
-    SELECT s.id INTO v_session_id
-      FROM seating.manual_assignment_sessions AS s
-     WHERE s.restaurant_id = v_booking.restaurant_id AND s.booking_id = v_booking.id
-       AND s.created_by = p_staff_id AND s.status IN ('PROPOSED', 'HELD');
+    v_session_id := (seating._active_session(v_booking.restaurant_id, v_booking.id, p_staff_id)).id;
 
     SELECT jsonb_agg(to_jsonb(s.table_ids) ORDER BY s.rank) INTO v_selections
       FROM seating._suggestions(v_booking, v_restaurant, p_require_adjacency, v_session_id, 20) AS s;

@@ -59,7 +59,7 @@ BEGIN
 
     PERFORM 1 FROM (SELECT b.id FROM seating.bookings AS b
                      WHERE b.restaurant_id = p_restaurant_id AND b.start_at >= p_from AND b.start_at < p_to
-                       AND b.status NOT IN ('completed', 'cancelled', 'no_show')
+                       AND NOT seating._booking_is_closed(b.status)
                      ORDER BY b.id FOR NO KEY UPDATE) AS locked;
     PERFORM seating._lock_tables(p_restaurant_id,
         ARRAY(SELECT t.id FROM seating.table_inventory AS t WHERE t.restaurant_id = p_restaurant_id));
@@ -72,11 +72,11 @@ BEGIN
                               to_char(s.hold_expires_at AT TIME ZONE v_restaurant.timezone, 'HH24:MI'))
                   FROM seating.manual_assignment_sessions AS s JOIN seating.staff AS st ON st.id = s.created_by
                  WHERE s.restaurant_id = b.restaurant_id AND s.booking_id = b.id AND s.created_by <> p_staff_id
-                   AND s.status IN ('PROPOSED', 'HELD') AND s.status = 'HELD' AND s.hold_expires_at > now()
+                   AND s.status IN ('PROPOSED', 'HELD') AND s.status = 'HELD' AND seating._hold_is_live(s.hold_expires_at)
                  ORDER BY s.hold_expires_at DESC LIMIT 1) AS held_by
           FROM seating.bookings AS b
          WHERE b.restaurant_id = p_restaurant_id AND b.start_at >= p_from AND b.start_at < p_to
-           AND b.status NOT IN ('completed', 'cancelled', 'no_show')
+           AND NOT seating._booking_is_closed(b.status)
            AND NOT EXISTS (SELECT FROM seating.allocations AS a
                             WHERE a.restaurant_id = b.restaurant_id AND a.booking_id = b.id AND a.kind = 'assignment')
     ), numbered AS (

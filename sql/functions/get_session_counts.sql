@@ -9,7 +9,7 @@ SET search_path = ''
 AS $$
     SELECT k.status, count(s.status)
       FROM (VALUES ('PROPOSED'), ('HELD'), ('HELD_PAST_EXPIRY')) AS k (status)
-      LEFT JOIN (SELECT CASE WHEN x.status = 'HELD' AND x.hold_expires_at <= now() THEN 'HELD_PAST_EXPIRY'
+      LEFT JOIN (SELECT CASE WHEN x.status = 'HELD' AND NOT seating._hold_is_live(x.hold_expires_at) THEN 'HELD_PAST_EXPIRY'
                              ELSE x.status END AS status
                    FROM seating.manual_assignment_sessions AS x
                   WHERE x.status IN ('PROPOSED', 'HELD')) AS s ON s.status = k.status

@@ -23,9 +23,7 @@ BEGIN
     context_version := seating._require_context_version(v_booking, p_staff_id, p_context_version);
     SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = v_booking.restaurant_id;
     -- The caller's own hold (a legacy hold is their session) never conflicts with itself.
-    SELECT s.id INTO v_own_session FROM seating.manual_assignment_sessions AS s
-     WHERE s.restaurant_id = v_booking.restaurant_id AND s.booking_id = v_booking.id
-       AND s.created_by = p_staff_id AND s.status IN ('PROPOSED', 'HELD');
+    v_own_session := (seating._active_session(v_booking.restaurant_id, v_booking.id, p_staff_id)).id;
 
     booking_id := v_booking.id;
     table_ids := v_ids;

@@ -29,7 +29,7 @@ BEGIN
     SELECT b.id, b.guest_name, b.party_size, b.start_at, b.end_at, b.status,
            coalesce(current_tables.ids, '{}'),
            coalesce(current_tables.numbers, '{}'),
-           b.status NOT IN ('completed', 'cancelled', 'no_show') AND current_tables.ids IS NULL,
+           NOT seating._booking_is_closed(b.status) AND current_tables.ids IS NULL,
            CASE WHEN current_tables.ids IS NULL THEN '[]'::jsonb ELSE seating._assignment_issues(b, v_restaurant) END
       FROM seating.bookings AS b
       LEFT JOIN LATERAL (

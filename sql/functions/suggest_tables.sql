@@ -26,10 +26,7 @@ BEGIN
     PERFORM seating._require_permission(p_staff_id, v_booking.restaurant_id, 'read');
     SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = v_booking.restaurant_id;
     -- The caller's own hold is theirs to keep or swap, not a conflict.
-    SELECT s.id INTO v_session_id
-      FROM seating.manual_assignment_sessions AS s
-     WHERE s.restaurant_id = v_booking.restaurant_id AND s.booking_id = v_booking.id
-       AND s.created_by = p_staff_id AND s.status IN ('PROPOSED', 'HELD');
+    v_session_id := (seating._active_session(v_booking.restaurant_id, v_booking.id, p_staff_id)).id;
 
     RETURN QUERY SELECT s.* FROM seating._suggestions(v_booking, v_restaurant, p_require_adjacency, v_session_id, p_limit) AS s;
 END;
