@@ -2848,6 +2848,8 @@ BEGIN
         v_pick := 0;
         FOR v_c IN p_cand_first[v_u] .. p_cand_last[v_u] LOOP
             EXIT WHEN v_pick > 0 AND p_cand_class[v_c] > v_pick_class;
+            -- "Is candidate c free for booking u" is written inline here and below: as a function
+            -- call it copies the occupancy array each time and doubled the batch's time (bench/notes.md).
             v_free := true;
             <<test1>>
             FOR v_o IN 1 .. p_width LOOP
