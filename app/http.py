@@ -42,6 +42,7 @@ from app.schemas import (
     Suggestion,
     Suggestions,
     camel,
+    error_responses,
     from_row,
 )
 from app.settings import Settings
@@ -92,18 +93,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def _errors(*statuses: int) -> dict[int, ResponseSpec]:
-    described = {
-        400: "INVALID_INPUT: malformed JSON, missing or ill-typed fields, 1 to 20 tableIds,"
-        " a path id that is not a UUID",
-        401: "UNAUTHENTICATED: missing, malformed, unknown, expired or revoked bearer token",
-        403: "FORBIDDEN: not a member of the (booking's) restaurant, or the role may not do this",
-        404: "BOOKING_NOT_FOUND or SESSION_NOT_FOUND",
-        409: "HOLD_EXPIRED, SESSION_NOT_HELD, SESSION_CLOSED or VALIDATION_FAILED (details.checks);"
-        " NO_FIT (automatic assignment: details.reason says why)",
-        422: "UNKNOWN_TABLES: table ids not in the booking's restaurant (details.tableIds)",
-        503: "UNAVAILABLE: the database is unreachable or overloaded, or the request hit its deadline; retry",
-    }
-    return {s: ResponseSpec(data_container=ErrorBody, description=described[s]) for s in (400, 401, 503, *statuses)}
+    return error_responses(*statuses)
 
 
 async def provide_token_hash(request: Request) -> bytes:

@@ -19,7 +19,7 @@ from msgspec import Meta, Struct
 
 from app import db
 from app.errors import ApiError
-from app.schemas import AssignmentContext, Check, ErrorBody, from_row
+from app.schemas import AssignmentContext, Check, error_responses, from_row
 
 TableIds = Annotated[list[UUID], Meta(min_length=1, max_length=20)]
 ContextVersion = Annotated[str, Meta(min_length=1, max_length=64)]
@@ -81,21 +81,17 @@ class LegacyRelease(Struct, rename="camel"):
     status: str
 
 
+# The legacy flow's own meanings of 404, 409 and 410; the rest as on every api route.
+_LEGACY_ERRORS = {
+    404: "BOOKING_NOT_FOUND or SESSION_NOT_FOUND (an unknown holdId)",
+    409: "STALE_CONTEXT (details.contextVersion: the current one), VALIDATION_FAILED (details.checks), "
+    "HOLD_EXPIRED, SESSION_NOT_HELD or SESSION_CLOSED",
+    410: "GONE: the legacy endpoints are switched off (LEGACY_ENDPOINTS=off); use the session flow",
+}
+
+
 def _errors(*statuses: int) -> dict[int, ResponseSpec]:
-    described = {
-        400: "INVALID_INPUT: malformed JSON, missing or ill-typed fields, 1 to 20 tableIds, an id that is not a UUID",
-        401: "UNAUTHENTICATED: missing, malformed, unknown or revoked bearer token",
-        403: "FORBIDDEN: not a member of the booking's restaurant, or the role may not do this",
-        404: "BOOKING_NOT_FOUND or SESSION_NOT_FOUND (an unknown holdId)",
-        409: "STALE_CONTEXT (details.contextVersion: the current one), VALIDATION_FAILED (details.checks), "
-        "HOLD_EXPIRED, SESSION_NOT_HELD or SESSION_CLOSED",
-        410: "GONE: the legacy endpoints are switched off (LEGACY_ENDPOINTS=off); use the session flow",
-        422: "UNKNOWN_TABLES: table ids not in the booking's restaurant (details.tableIds)",
-        503: "UNAVAILABLE: the database is unreachable or overloaded; retry",
-    }
-    return {
-        s: ResponseSpec(data_container=ErrorBody, description=described[s]) for s in (400, 401, 410, 503, *statuses)
-    }
+    return error_responses(*statuses, descriptions=_LEGACY_ERRORS, always=(400, 401, 410, 503))
 
 
 def legacy_switch(enabled: bool):

@@ -8,11 +8,10 @@ from uuid import UUID
 from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from litestar.openapi import ResponseSpec
 from msgspec import Struct
 
 from app import db
-from app.schemas import ErrorBody, from_row
+from app.schemas import error_responses, from_row
 
 
 class Membership(Struct, rename="camel"):
@@ -44,13 +43,9 @@ def me_controller(provide_token_hash: Any) -> type[Controller]:
         @get(
             "/",
             operation_id="getMe",
-            responses={
-                401: ResponseSpec(data_container=ErrorBody, description="UNAUTHENTICATED"),
-                404: ResponseSpec(
-                    data_container=ErrorBody, description="STAFF_NOT_FOUND: deleted since the token was issued"
-                ),
-                503: ResponseSpec(data_container=ErrorBody, description="UNAVAILABLE"),
-            },
+            responses=error_responses(
+                404, descriptions={404: "STAFF_NOT_FOUND: deleted since the token was issued"}, always=(401, 503)
+            ),
         )
         async def get_me(self, token_hash: NamedDependency[bytes], state: State) -> Me:
             """The caller: id, displayName, flags, memberships (restaurantId, restaurantName, timezone, role, flags)."""

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
+from litestar.openapi import ResponseSpec
 from msgspec import Meta, Struct
 
 SessionStatus = Literal["PROPOSED", "HELD", "CONFIRMED", "CANCELLED", "EXPIRED"]
@@ -215,3 +216,26 @@ def from_row(row: dict[str, Any], kind: type[Struct]) -> Any:
     matches by the wire name, as a request body would. tests/http/test_shapes.py holds every
     function's columns and JSON keys to the OpenAPI schema."""
     return msgspec.convert(SimpleNamespace(**row), kind, strict=False, from_attributes=True)
+
+
+# What each error status means on the api routes (docs/errors.md has every code); a route family
+# with its own meanings (the legacy flow) overrides some.
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "INVALID_INPUT: malformed JSON, missing or ill-typed fields, 1 to 20 tableIds,"
+    " an id (in the path or query) that is not a UUID",
+    401: "UNAUTHENTICATED: missing, malformed, unknown, expired or revoked bearer token",
+    403: "FORBIDDEN: not a member of the (booking's) restaurant, or the role may not do this",
+    404: "BOOKING_NOT_FOUND or SESSION_NOT_FOUND",
+    409: "HOLD_EXPIRED, SESSION_NOT_HELD, SESSION_CLOSED or VALIDATION_FAILED (details.checks);"
+    " NO_FIT (automatic assignment: details.reason says why)",
+    422: "UNKNOWN_TABLES: table ids not in the booking's restaurant (details.tableIds)",
+    503: "UNAVAILABLE: the database is unreachable or overloaded, or the request hit its deadline; retry",
+}
+
+
+def error_responses(
+    *statuses: int, descriptions: dict[int, str] | None = None, always: tuple[int, ...] = (400, 401, 503)
+) -> dict[int, ResponseSpec]:
+    """OpenAPI responses of a route: the one error body for `always` and the given statuses."""
+    described = {**ERROR_DESCRIPTIONS, **(descriptions or {})}
+    return {s: ResponseSpec(data_container=ErrorBody, description=described[s]) for s in (*always, *statuses)}
