@@ -117,17 +117,31 @@ def announced_port(server: subprocess.Popen[str]) -> int:
     return int(found.group(1))
 
 
-def test_serve_spreads_keep_alive_connections_over_its_workers(db_url):
-    """Hosts' devices (or a proxy) open their keep-alive connections in a burst; each worker must
-    get its share, not whichever woke first all of them."""
-    server = subprocess.Popen(
+def serve_two_workers(db_url: str, stderr: int = subprocess.DEVNULL) -> subprocess.Popen[str]:
+    """`python -m app serve --port 0 --workers 2`, started (stop it with terminate or kill)."""
+    environment = {k: v for k, v in {**os.environ, "DATABASE_URL": db_url}.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+    return subprocess.Popen(
         [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", "0", "--workers", "2"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
         text=True,
-        env={**os.environ, "DATABASE_URL": db_url},
+        env=environment,
     )
+
+
+def both_workers_listening(server: subprocess.Popen[str], port: int, deadline: float) -> None:
+    """One worker answering is not both listening: the other may still be starting, and the
+    connections would all go to the first (a race in the test, not in the server)."""
+    while len(listening_workers(server.pid, port)) < 2:
+        assert time.monotonic() < deadline, "the workers did not start listening"
+        time.sleep(0.1)
+
+
+def test_serve_spreads_keep_alive_connections_over_its_workers(db_url):
+    """Hosts' devices (or a proxy) open their keep-alive connections in a burst; each worker must
+    get its share, not whichever woke first all of them."""
+    server = serve_two_workers(db_url)
     clients: list[socket.socket] = []
     try:
         port = announced_port(server)
@@ -140,11 +154,7 @@ def test_serve_spreads_keep_alive_connections_over_its_workers(db_url):
             except OSError:
                 assert time.monotonic() < deadline, "the server did not come up"
                 time.sleep(0.2)
-        # One worker answering is not both listening: the other may still be starting, and the
-        # connections would all go to the first (a race in the test, not in the server).
-        while len(listening_workers(server.pid, port)) < 2:
-            assert time.monotonic() < deadline, "the second worker did not start listening"
-            time.sleep(0.1)
+        both_workers_listening(server, port, deadline)
         clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(16)]
         for client in clients:
             client.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
@@ -187,21 +197,12 @@ def test_flag_set_and_show(db_url, conn):
 
 def test_metrics_count_every_worker_once(db_url):
     """Two workers each serve some of the requests; any one scrape reports all of them."""
-    server = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", "0", "--workers", "2"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env={k: v for k, v in {**os.environ, "DATABASE_URL": db_url}.items() if k != "PROMETHEUS_MULTIPROC_DIR"},
-    )
+    server = serve_two_workers(db_url)
     clients: list[socket.socket] = []
     try:
         port = announced_port(server)
         deadline = time.monotonic() + 60
-        while len(listening_workers(server.pid, port)) < 2:
-            assert time.monotonic() < deadline, "the workers did not start listening"
-            time.sleep(0.1)
+        both_workers_listening(server, port, deadline)
         # 16 connections spread over both workers (SO_REUSEPORT), one /health each
         clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(16)]
         for client in clients:
@@ -236,21 +237,12 @@ def test_a_stop_signal_ends_open_event_streams_at_once(db_url, conn):
     run(db_url, "demo")
     token = run(db_url, "token", "issue", "--email", "hana@trattoria.example").stdout.strip().splitlines()[-1]
     restaurant = conn.execute("SELECT id FROM seating.restaurants WHERE name = 'Trattoria Demo'").fetchone()[0]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", "0", "--workers", "2"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "DATABASE_URL": db_url},
-    )
+    server = serve_two_workers(db_url, stderr=subprocess.PIPE)
     streams: list[socket.socket] = []
     try:
         port = announced_port(server)
         deadline = time.monotonic() + 60
-        while len(listening_workers(server.pid, port)) < 2:
-            assert time.monotonic() < deadline, "the workers did not start listening"
-            time.sleep(0.1)
+        both_workers_listening(server, port, deadline)
         for _ in range(4):  # whichever workers they land on
             request = urllib.request.Request(
                 f"http://127.0.0.1:{port}/api/staff/restaurants/{restaurant}/event-tickets",
