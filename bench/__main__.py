@@ -24,6 +24,7 @@ from pathlib import Path
 import psycopg
 
 from app import pgserver
+from app.db import scalar
 from bench import instructions, loadgen
 from bench.common import (
     EVENING,
@@ -36,7 +37,6 @@ from bench.common import (
     pgbench,
     pgbench_binary,
     recreate,
-    scalar,
     server_bindir,
     server_version,
     start_api,

@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 
 from app import migrations, pgserver
-from bench.common import scalar
+from app.db import scalar
 
 EVENING = datetime(2031, 3, 20, 17, 0, tzinfo=UTC)
 PARTY_WEIGHTS = {1: 3, 2: 30, 3: 12, 4: 25, 5: 6, 6: 10, 7: 3, 8: 5, 9: 2, 10: 4}

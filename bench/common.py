@@ -25,12 +25,12 @@ import urllib.request
 import uuid
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from app import migrations
+from app.db import scalar
 from bench import loadgen
 
 HERE = Path(__file__).resolve().parent
@@ -49,14 +49,6 @@ def build_chain(url: str, restaurants: int, tables: int, busy: bool = True) -> N
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute((HERE / "dataset.sql").read_text())
         conn.execute("SELECT bench.build(%s, %s, %s, %s)", (restaurants, tables, EVENING, busy))
-
-
-def scalar(conn: psycopg.Connection, query: str, params: tuple[object, ...] = ()) -> Any:
-    """The first column of the first row of a query that always returns one."""
-    row = conn.execute(query, params).fetchone()
-    if row is None:
-        raise RuntimeError(f"no row from {query}")
-    return row[0]
 
 
 def matched(pattern: str, text: str) -> str:
