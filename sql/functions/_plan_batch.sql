@@ -17,11 +17,12 @@
 --   2. augmenting chains, repeated while they seat more: a left-out booking takes a candidate
 --      whose obstacles are at most two planned bookings that each move to a free candidate of
 --      their own, or one that moves by pushing out one more, which moves to a free one;
---   3. plateau moves (a tabu search, p_moves at most): the next left-out booking in turn takes
---      a candidate held by one or two planned bookings that did not come in within the last
---      few moves; those pushed out try the chains of step 2 (one level deep unless p_deep),
---      the other left-out bookings of their time a free candidate; a move that ends with fewer
---      bookings seated is undone. Deterministic: fixed orders, no randomness.
+--   3. plateau moves (a tabu search, p_moves at most, until the plan seats p_bound): the next
+--      left-out booking in turn takes a candidate held by one or two planned bookings that did
+--      not come in within the last few moves; those pushed out try the chains of step 2 (one
+--      level deep unless p_deep), the other left-out bookings of their time a free candidate; a
+--      move that ends with fewer bookings seated is undone. Deterministic: fixed orders, no
+--      randomness.
 -- Cost: a free test is a few bit tests per table, written out where it is used (this runs
 -- hundreds of thousands of them; a call costs more than the test); the occupants are looked
 -- up (seating._plan_obstacles) only where a chain may start.
@@ -29,7 +30,7 @@
 CREATE OR REPLACE FUNCTION seating._plan_batch(
     p_order integer[], p_seg_lo integer[], p_seg_hi integer[], p_cand_first integer[], p_cand_last integer[],
     p_cand_tables integer[], p_cand_class integer[], p_width integer, p_tables integer, p_segments integer,
-    p_moves integer, p_deep boolean)
+    p_moves integer, p_deep boolean, p_bound integer)
 RETURNS integer[]
 LANGUAGE plpgsql
 IMMUTABLE
@@ -260,7 +261,7 @@ BEGIN
         -- 3. one plateau move: the next left-out booking in turn takes a candidate held by one
         -- or two planned bookings that did not come in within the last v_tenure moves
         v_found := false;
-        WHILE NOT v_found AND v_iter < p_moves LOOP
+        WHILE NOT v_found AND v_iter < p_moves AND v_count < p_bound LOOP
             v_left := ARRAY(SELECT i FROM generate_series(1, v_n) AS i
                              WHERE v_plan[i] = 0 AND p_cand_first[i] <= p_cand_last[i]
                              ORDER BY p_cand_last[i] - p_cand_first[i], i);
@@ -269,7 +270,10 @@ BEGIN
             v_u := v_left[1 + v_iter % cardinality(v_left)];
             v_span := p_cand_last[v_u] - p_cand_first[v_u] + 1;
             FOR v_o IN 0 .. v_span - 1 LOOP
-                v_c := p_cand_first[v_u] + (v_o + v_iter) % v_span;
+                -- the first candidate tried moves on with each move and once more each round of
+                -- the list: with the move number alone, the booking's place in the list and its
+                -- first candidate advance together, and some pairs never meet
+                v_c := p_cand_first[v_u] + (v_o + v_iter + v_iter / cardinality(v_left)) % v_span;
                 v_obstacles := seating._plan_obstacles(v_occ, v_m, p_cand_tables, p_width, v_c, p_seg_lo[v_u], p_seg_hi[v_u], 2);
                 CONTINUE WHEN cardinality(v_obstacles) > 2
                            OR EXISTS (SELECT FROM unnest(v_obstacles) AS k WHERE v_came[k] + v_tenure > v_iter);
@@ -297,6 +301,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION seating._plan_batch(integer[], integer[], integer[], integer[], integer[], integer[], integer[], integer, integer, integer, integer, boolean) IS
-    'The batch plan of api.auto_assign_pending: per booking the candidate it gets (0: none), seating as many as greedy, augmenting chains and bounded plateau moves find (p_moves, p_deep: chains two deep after a move). Pure.';
-REVOKE ALL ON FUNCTION seating._plan_batch(integer[], integer[], integer[], integer[], integer[], integer[], integer[], integer, integer, integer, integer, boolean) FROM PUBLIC;
+COMMENT ON FUNCTION seating._plan_batch(integer[], integer[], integer[], integer[], integer[], integer[], integer[], integer, integer, integer, integer, boolean, integer) IS
+    'The batch plan of api.auto_assign_pending: per booking the candidate it gets (0: none), seating as many as greedy, augmenting chains and bounded plateau moves find (p_moves, p_deep: chains two deep after a move; stops once p_bound are seated). Pure.';
+REVOKE ALL ON FUNCTION seating._plan_batch(integer[], integer[], integer[], integer[], integer[], integer[], integer[], integer, integer, integer, integer, boolean, integer) FROM PUBLIC;

@@ -1,0 +1,110 @@
+"""The batch plan's model (seating._plan_batch, seating._plan_bound) against brute force on small
+generated models: the plan is valid and seats no more than the optimum, and the bound is never
+below the optimum and is exactly the optimum of its relaxation (per segment, no more bookings
+than usable tables)."""
+
+import itertools
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+WIDTH = 2  # tables per candidate at most
+
+models = st.integers(1, 4).flatmap(
+    lambda tables: st.fixed_dictionaries(
+        {
+            "tables": st.just(tables),
+            "segments": st.integers(1, 6),
+            "bookings": st.lists(
+                st.tuples(
+                    st.integers(1, 6),
+                    st.integers(0, 3),
+                    st.lists(
+                        st.sets(st.integers(1, tables), min_size=1, max_size=WIDTH).map(sorted),
+                        max_size=3,
+                        unique_by=tuple,
+                    ),
+                ),
+                min_size=1,
+                max_size=7,
+            ),
+        }
+    )
+)
+
+
+def arrays(model):
+    """The model as seating._plan_batch takes it: windows clipped to the segments, candidates
+    numbered from 1 in booking order, tables padded with 0 to WIDTH."""
+    lo: list[int] = []
+    hi: list[int] = []
+    first: list[int] = []
+    last: list[int] = []
+    tables: list[int] = []
+    for start, length, candidates in model["bookings"]:
+        lo.append(min(start, model["segments"]))
+        hi.append(min(start + length, model["segments"]))
+        first.append(len(tables) // WIDTH + 1)
+        for candidate in candidates:
+            tables += candidate + [0] * (WIDTH - len(candidate))
+        last.append(len(tables) // WIDTH)
+    return lo, hi, first, last, tables
+
+
+def overlap(lo, hi, i, j):
+    return lo[i] <= hi[j] and lo[j] <= hi[i]
+
+
+def optimum(model, lo, hi):
+    """The most bookings any choice of one candidate each (or none) seats without a shared table."""
+    choices = [[None, *candidates] for _start, _length, candidates in model["bookings"]]
+    best = 0
+    for pick in itertools.product(*choices):
+        seated = [i for i, c in enumerate(pick) if c is not None]
+        if len(seated) > best and all(
+            not (set(pick[i]) & set(pick[j])) for i, j in itertools.combinations(seated, 2) if overlap(lo, hi, i, j)
+        ):
+            best = len(seated)
+    return best
+
+
+def relaxation(model, lo, hi):
+    """The most bookings with a candidate such that over each segment there are no more of them
+    than tables some booking over that segment could use."""
+    bookings = model["bookings"]
+    usable = {
+        s: {t for i, (_s, _l, cands) in enumerate(bookings) if lo[i] <= s <= hi[i] for c in cands for t in c}
+        for s in range(1, model["segments"] + 1)
+    }
+    can = [i for i, (_s, _l, cands) in enumerate(bookings) if cands]
+    for size in range(len(can), 0, -1):
+        for chosen in itertools.combinations(can, size):
+            if all(sum(lo[i] <= s <= hi[i] for i in chosen) <= len(usable[s]) for s in usable):
+                return size
+    return 0
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(model=models)
+def test_the_bound_and_the_plan_against_brute_force(conn, model):
+    lo, hi, first, last, tables = arrays(model)
+    n, t, s = len(lo), model["tables"], model["segments"]
+    bound = conn.execute(
+        "SELECT seating._plan_bound(%s, %s, %s, %s, %s, %s, %s, %s)", (lo, hi, first, last, tables, WIDTH, t, s)
+    ).fetchone()[0]
+    classes = [1000 * sum(1 for x in tables[c * WIDTH : (c + 1) * WIDTH] if x) for c in range(len(tables) // WIDTH)]
+    plan = conn.execute(
+        "SELECT seating._plan_batch(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (list(range(1, n + 1)), lo, hi, first, last, tables, classes, WIDTH, t, s, 50, True, bound),
+    ).fetchone()[0]
+
+    used = {}
+    for i, c in enumerate(plan):
+        if c:
+            assert first[i] <= c <= last[i], (i, c)
+            used[i] = {x for x in tables[(c - 1) * WIDTH : c * WIDTH] if x}
+    for i, j in itertools.combinations(used, 2):
+        assert not (overlap(lo, hi, i, j) and used[i] & used[j]), (i, j, plan)
+    best = optimum(model, lo, hi)
+    assert len(used) <= best <= bound
+    assert bound == relaxation(model, lo, hi)
