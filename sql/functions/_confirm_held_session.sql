@@ -85,7 +85,7 @@ BEGIN
          WHERE b.restaurant_id = v_booking.restaurant_id AND b.id = v_booking.id;
         INSERT INTO seating.booking_status_history (booking_id, restaurant_id, from_status, to_status, changed_by, reason)
         VALUES (v_booking.id, v_booking.restaurant_id, v_booking.status, 'confirmed', p_staff_id,
-                format('tables assigned by session %s', v_session.id));
+                format('tables assigned by session %s (%s)', v_session.id, p_reason));
     END IF;
 
     UPDATE seating.manual_assignment_sessions AS s

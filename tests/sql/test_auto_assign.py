@@ -49,6 +49,10 @@ def test_auto_assign_confirms_through_a_session_with_an_auto_assigned_audit(conn
     session = call(conn, "auto_assign", hana, booking, None)
     assert session["status"] == "CONFIRMED" and session["created_by"] == hana
     assert [r[2] for r in events(conn, session["id"])] == ["auto-assigned: selection held", "auto-assigned: confirmed"]
+    status = conn.execute(
+        "SELECT to_status, changed_by, reason FROM seating.booking_status_history WHERE booking_id = %s", (booking,)
+    ).fetchall()
+    assert status == [("confirmed", hana, f"tables assigned by session {session['id']} (auto-assigned: confirmed)")]
     assert overlapping_allocations(conn) == [] and integrity(conn) == []
 
 
