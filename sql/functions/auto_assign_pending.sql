@@ -45,6 +45,7 @@ DECLARE
     v_plan integer[];
     v_try integer[];
     v_seated integer := -1;
+    v_try_seated integer;
     v_bound integer;
     v_width integer;
     v_selections jsonb;
@@ -168,9 +169,10 @@ BEGIN
                                      v_width, v_tables, v_segments,
                                      CASE WHEN cardinality(v_ids) <= 40 THEN 200 WHEN cardinality(v_ids) <= 60 THEN 400 ELSE 250 END,
                                      cardinality(v_ids) <= 60, v_bound);
-        IF (SELECT count(*) FROM unnest(v_try) AS c WHERE c > 0) > v_seated THEN
+        v_try_seated := (SELECT count(*) FROM unnest(v_try) AS c WHERE c > 0);
+        IF v_try_seated > v_seated THEN
             v_plan := v_try;
-            v_seated := (SELECT count(*) FROM unnest(v_try) AS c WHERE c > 0);
+            v_seated := v_try_seated;
         END IF;
     END LOOP;
 
