@@ -455,7 +455,8 @@ DECLARE
     v_width integer;
     v_selections jsonb;
     v_state api.session_state;
-    v_why jsonb;
+    v_reasons text[];
+    v_seated_at jsonb[];
 BEGIN
     IF p_staff_id IS NULL OR p_restaurant_id IS NULL OR p_from IS NULL OR p_to IS NULL THEN
         PERFORM seating._raise_error('INVALID_INPUT', 'A staff id, a restaurant id, from and to are required.',
@@ -468,23 +469,13 @@ BEGIN
     PERFORM seating._require_permission(p_staff_id, p_restaurant_id, 'auto_assign');
     SELECT r.* INTO v_restaurant FROM seating.restaurants AS r WHERE r.id = p_restaurant_id;
 
-    PERFORM 1 FROM (SELECT b.id FROM seating.bookings AS b
-                     WHERE b.restaurant_id = p_restaurant_id AND b.start_at >= p_from AND b.start_at < p_to
-                       AND NOT seating._booking_is_closed(b.status)
-                     ORDER BY b.id FOR NO KEY UPDATE) AS locked;
-    PERFORM seating._lock_tables(p_restaurant_id,
-        ARRAY(SELECT t.id FROM seating.table_inventory AS t WHERE t.restaurant_id = p_restaurant_id));
-
-    -- Read after the locks: the bookings as they are now, by start time (booking i of the plan).
+    -- The bookings by start time (booking i of the plan), read without locks: the plan is
+    -- made on what is there now and the writes, under the locks, are judged on what is there
+    -- then, so hosts wait for the writes only, not for the planning.
     WITH batch AS (
         SELECT b.*, seating._booking_window(b.start_at, b.end_at, v_restaurant.turnover_buffer_minutes) AS during,
                (seating._active_session(b.restaurant_id, b.id, p_staff_id)).id AS own_session,
-               (SELECT format('%s is holding tables for this booking until %s.', st.display_name,
-                              to_char(s.hold_expires_at AT TIME ZONE v_restaurant.timezone, 'HH24:MI'))
-                  FROM seating.manual_assignment_sessions AS s JOIN seating.staff AS st ON st.id = s.created_by
-                 WHERE s.restaurant_id = b.restaurant_id AND s.booking_id = b.id AND s.created_by <> p_staff_id
-                   AND s.status IN ('PROPOSED', 'HELD') AND s.status = 'HELD' AND seating._hold_is_live(s.hold_expires_at)
-                 ORDER BY s.hold_expires_at DESC LIMIT 1) AS held_by
+               seating._held_by_other(b.restaurant_id, b.id, p_staff_id, v_restaurant.timezone) AS held_by
           FROM seating.bookings AS b
          WHERE b.restaurant_id = p_restaurant_id AND b.start_at >= p_from AND b.start_at < p_to
            AND NOT seating._booking_is_closed(b.status)
@@ -581,34 +572,53 @@ BEGIN
         END IF;
     END LOOP;
 
-    -- 3. writes, each judged by the engine
+    -- 3. the locks, as every writer takes them: the bookings (id order), then all the
+    -- restaurant's tables (id order); hosts working meanwhile wait for the writes or the writes
+    -- for them, never both.
+    PERFORM 1 FROM (SELECT b.id FROM seating.bookings AS b
+                     WHERE b.restaurant_id = p_restaurant_id AND b.start_at >= p_from AND b.start_at < p_to
+                       AND NOT seating._booking_is_closed(b.status)
+                     ORDER BY b.id FOR NO KEY UPDATE) AS locked;
+    PERFORM seating._lock_tables(p_restaurant_id,
+        ARRAY(SELECT t.id FROM seating.table_inventory AS t WHERE t.restaurant_id = p_restaurant_id));
+
+    -- 4. writes, each judged by the engine, of the planned bookings still without tables and
+    -- not held by someone else (either may have changed while the batch planned)
+    v_reasons := array_fill(NULL::text, ARRAY[cardinality(v_ids)]);
+    v_seated_at := array_fill(NULL::jsonb, ARRAY[cardinality(v_ids)]);
+    FOR v_i IN 1 .. cardinality(v_ids) LOOP
+        SELECT b.* INTO v_booking FROM seating.bookings AS b WHERE b.restaurant_id = p_restaurant_id AND b.id = v_ids[v_i];
+        v_reasons[v_i] := coalesce(
+            seating._held_by_other(p_restaurant_id, v_ids[v_i], p_staff_id, v_restaurant.timezone),
+            (SELECT format('Given tables (%s) by someone else while the batch was planning.',
+                           string_agg(t.table_number, ' + ' ORDER BY seating._table_number_key(t.table_number) NULLS LAST, t.table_number))
+               FROM seating.allocations AS a JOIN seating.table_inventory AS t ON t.id = a.table_id
+              WHERE a.restaurant_id = p_restaurant_id AND a.booking_id = v_ids[v_i] AND a.kind = 'assignment'
+             HAVING count(*) > 0));
+        CONTINUE WHEN v_reasons[v_i] IS NOT NULL OR v_plan[v_i] = 0 OR seating._booking_is_closed(v_booking.status);
+        SELECT jsonb_agg(v_cand_ids -> (c - 1) ORDER BY c <> v_plan[v_i], c) INTO v_selections
+          FROM generate_series(v_first[v_i], v_last[v_i]) AS c;
+        v_state := seating._assign_first_passing(p_staff_id, v_booking, v_restaurant, NULL, v_selections);
+        v_seated_at[v_i] := v_state.proposed_tables;
+    END LOOP;
+
+    -- 5. one row per booking by start time; why a booking is left out is asked only now, so
+    -- that the reason names the tables as the batch left them
     FOR v_i IN 1 .. cardinality(v_ids) LOOP
         booking_id := v_ids[v_i];
-        table_ids := NULL;
-        IF v_held_by[v_i] IS NOT NULL THEN
-            outcome := 'no_fit';
-            reason := v_held_by[v_i];
-            RETURN NEXT;
-            CONTINUE;
-        END IF;
         SELECT b.* INTO v_booking FROM seating.bookings AS b WHERE b.restaurant_id = p_restaurant_id AND b.id = v_ids[v_i];
-        v_state := NULL;
-        IF v_plan[v_i] > 0 THEN
-            SELECT jsonb_agg(v_cand_ids -> (c - 1) ORDER BY c <> v_plan[v_i], c) INTO v_selections
-              FROM generate_series(v_first[v_i], v_last[v_i]) AS c;
-            v_state := seating._assign_first_passing(p_staff_id, v_booking, v_restaurant, NULL, v_selections);
-        END IF;
-        IF v_state.id IS NOT NULL THEN
+        IF v_seated_at[v_i] IS NOT NULL THEN
             outcome := 'assigned';
-            table_ids := seating._table_ids(v_state.proposed_tables);
+            table_ids := seating._table_ids(v_seated_at[v_i]);
             reason := (SELECT format('Seated at %s: %s seats for a party of %s.',
-                                     string_agg(t.table_number, ' + ' ORDER BY t.table_number), sum(t.capacity), v_booking.party_size)
+                                     string_agg(t.table_number, ' + ' ORDER BY seating._table_number_key(t.table_number) NULLS LAST, t.table_number),
+                                     sum(t.capacity), v_booking.party_size)
                          FROM seating.table_inventory AS t
                         WHERE t.restaurant_id = p_restaurant_id AND t.id = ANY (table_ids));
         ELSE
-            v_why := seating._no_fit(v_booking, v_restaurant, NULL, v_own[v_i]);
             outcome := 'no_fit';
-            reason := v_why ->> 'message';
+            table_ids := NULL;
+            reason := coalesce(v_reasons[v_i], seating._no_fit(v_booking, v_restaurant, NULL, v_own[v_i]) ->> 'message');
         END IF;
         RETURN NEXT;
     END LOOP;
@@ -2462,6 +2472,22 @@ END;
 $function$;
 COMMENT ON FUNCTION seating._guard_table_delete() IS 'Trigger: refuses to delete a table with a live hold or a current assignment (TABLE_IN_USE); otherwise keeps its assignment history, released.';
 
+CREATE OR REPLACE FUNCTION seating._held_by_other(p_restaurant_id uuid, p_booking_id uuid, p_staff_id uuid, p_timezone text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+    SELECT format('%s is holding tables for this booking until %s.', st.display_name,
+                  to_char(s.hold_expires_at AT TIME ZONE p_timezone, 'HH24:MI'))
+      FROM seating.manual_assignment_sessions AS s JOIN seating.staff AS st ON st.id = s.created_by
+     WHERE s.restaurant_id = p_restaurant_id AND s.booking_id = p_booking_id AND s.created_by <> p_staff_id
+       AND s.status = 'HELD' AND seating._hold_is_live(s.hold_expires_at)
+     ORDER BY s.hold_expires_at DESC
+     LIMIT 1
+$function$;
+COMMENT ON FUNCTION seating._held_by_other(uuid,uuid,uuid,text) IS 'Who else holds tables for the booking now, as a sentence with the hold''s end in the restaurant''s time zone; null when nobody.';
+
 CREATE OR REPLACE FUNCTION seating._hold_is_live(p_expires_at timestamp with time zone)
  RETURNS boolean
  LANGUAGE sql
@@ -2692,6 +2718,7 @@ DECLARE
     v_free uuid[];
     v_taken jsonb;
     v_taken_words text;
+    v_checks jsonb;
 BEGIN
     IF seating._booking_is_closed(p_booking.status) THEN
         RETURN v_base || jsonb_build_object('reason', 'booking_closed',
@@ -2741,9 +2768,12 @@ BEGIN
                               p_booking.party_size, coalesce(v_taken_words, 'by a change made just now')));
     END IF;
 
-    RETURN v_base || jsonb_build_object('reason', 'rejected',
-        'checks', seating._evaluate(p_booking, p_restaurant, v_free, p_require_adjacency, p_session_id),
-        'message', 'The free tables that would seat the party fail another check; see checks.');
+    v_checks := seating._evaluate(p_booking, p_restaurant, v_free, p_require_adjacency, p_session_id);
+    RETURN v_base || jsonb_build_object('reason', 'rejected', 'checks', v_checks,
+        'message', 'The free tables that would seat the party fail another check: '
+                   || coalesce((SELECT string_agg(c ->> 'message', ' ' ORDER BY n)
+                                  FROM jsonb_array_elements(v_checks) WITH ORDINALITY AS e (c, n)
+                                 WHERE c ->> 'severity' = 'error'), 'none now; try again.'));
 END;
 $function$;
 COMMENT ON FUNCTION seating._no_fit(seating.bookings,seating.restaurants,boolean,uuid) IS 'Why nothing seats the booking now: {reason: booking_closed | no_capacity | slack | taken | rejected, message, ...}.';

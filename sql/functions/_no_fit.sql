@@ -24,6 +24,7 @@ DECLARE
     v_free uuid[];
     v_taken jsonb;
     v_taken_words text;
+    v_checks jsonb;
 BEGIN
     IF seating._booking_is_closed(p_booking.status) THEN
         RETURN v_base || jsonb_build_object('reason', 'booking_closed',
@@ -73,9 +74,12 @@ BEGIN
                               p_booking.party_size, coalesce(v_taken_words, 'by a change made just now')));
     END IF;
 
-    RETURN v_base || jsonb_build_object('reason', 'rejected',
-        'checks', seating._evaluate(p_booking, p_restaurant, v_free, p_require_adjacency, p_session_id),
-        'message', 'The free tables that would seat the party fail another check; see checks.');
+    v_checks := seating._evaluate(p_booking, p_restaurant, v_free, p_require_adjacency, p_session_id);
+    RETURN v_base || jsonb_build_object('reason', 'rejected', 'checks', v_checks,
+        'message', 'The free tables that would seat the party fail another check: '
+                   || coalesce((SELECT string_agg(c ->> 'message', ' ' ORDER BY n)
+                                  FROM jsonb_array_elements(v_checks) WITH ORDINALITY AS e (c, n)
+                                 WHERE c ->> 'severity' = 'error'), 'none now; try again.'));
 END;
 $$;
 

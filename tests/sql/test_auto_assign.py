@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from psycopg.rows import dict_row
 
-from tests.support import EVENING, call, events, hold, integrity, overlapping_allocations, raises_code
+from tests.support import EVENING, Floor, call, events, hold, integrity, overlapping_allocations, raises_code
 
 
 def suggest(conn, staff, booking, limit=5, require_adjacency=None):
@@ -150,3 +150,36 @@ def test_batch_seats_the_evening_leaves_held_bookings_to_their_host_and_is_idemp
         pending(conn, manager, floor.id, EVENING, EVENING)
     with raises_code("FORBIDDEN"):
         pending(conn, floor.staff["Sam Server"], floor.id)
+
+
+def test_the_batch_says_why_a_booking_is_left_out_as_it_left_the_tables(conn):
+    """Seating three later bookings beats seating one earlier party of 6 on the same tables; the
+    reason of the earlier one is asked after the later ones are written, so it names them."""
+    floor = Floor(conn)
+    for number, capacity in [("A1", 2), ("A2", 2), ("A3", 4)]:
+        floor.table(number, capacity)
+    floor.adjacent("A1", "A2")
+    floor.adjacent("A2", "A3")
+    hana = floor.person("Hana Host", "host")
+    six = floor.booking(party_size=6, minutes=120, guest="Six early")
+    later = [
+        floor.booking(party_size=size, start=EVENING + timedelta(minutes=30), guest=guest)
+        for size, guest in [(2, "Two later"), (2, "Two more"), (4, "Four later")]
+    ]
+    rows = {row["booking_id"]: row for row in pending(conn, hana, floor.id)}
+    assert [rows[b]["outcome"] for b in later] == ["assigned"] * 3
+    assert rows[six]["outcome"] == "no_fit"
+    reason = rows[six]["reason"]
+    assert reason.startswith("The tables that would seat a party of 6 are taken for its time:"), reason
+    assert all(guest in reason for guest in ("Two later", "Two more", "Four later")), reason
+    assert [r for r in pending(conn, hana, floor.id) if r["outcome"] == "assigned"] == []
+    assert overlapping_allocations(conn) == [] and integrity(conn) == []
+
+
+def test_the_batch_says_a_past_booking_is_over(conn, floor):
+    hana = floor.staff["Hana Host"]
+    start = conn.execute("SELECT date_trunc('minute', now()) - interval '4 hours'").fetchone()[0]
+    past = floor.booking(party_size=2, start=start, minutes=90)
+    rows = pending(conn, hana, floor.id, start - timedelta(minutes=1), start + timedelta(minutes=1))
+    assert [(r["booking_id"], r["outcome"]) for r in rows] == [(past, "no_fit")]
+    assert "The booking's time is over" in rows[0]["reason"], rows[0]["reason"]
