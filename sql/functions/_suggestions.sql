@@ -54,7 +54,7 @@ BEGIN
                AND t.id IN (SELECT unnest(groups.table_ids) FROM groups)
         )
         SELECT ARRAY(SELECT r.id FROM reach AS r WHERE r.id = ANY (g.table_ids) ORDER BY r.table_number) AS ids,
-               ARRAY(SELECT r.table_number FROM reach AS r WHERE r.id = ANY (g.table_ids) ORDER BY r.table_number) AS numbers,
+               ARRAY(SELECT r.table_number FROM reach AS r WHERE r.id = ANY (g.table_ids) ORDER BY seating._table_number_key(r.table_number) NULLS LAST, r.table_number) AS numbers,
                g.total_capacity AS total, g.table_count AS n, g.total_capacity - p_booking.party_size AS empty,
                -- a waiting party could use these tables when one of them reaches its size
                (SELECT count(*) FROM waiting AS w WHERE w.party_size <= m.reach_max)::integer AS demand,

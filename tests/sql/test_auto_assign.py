@@ -183,3 +183,15 @@ def test_the_batch_says_a_past_booking_is_over(conn, floor):
     rows = pending(conn, hana, floor.id, start - timedelta(minutes=1), start + timedelta(minutes=1))
     assert [(r["booking_id"], r["outcome"]) for r in rows] == [(past, "no_fit")]
     assert "The booking's time is over" in rows[0]["reason"], rows[0]["reason"]
+
+
+def test_suggestions_and_batch_reasons_list_tables_in_natural_order(conn):
+    floor = Floor(conn)
+    floor.table("9", 2)
+    floor.table("11", 2)
+    floor.adjacent("9", "11")
+    hana = floor.person("Hana Host", "host")
+    booking = floor.booking(party_size=4)
+    assert [r["table_numbers"] for r in suggest(conn, hana, booking)] == [["9", "11"]]
+    (row,) = pending(conn, hana, floor.id)
+    assert row["reason"] == "Seated at 9 + 11: 4 seats for a party of 4.", row
