@@ -4,6 +4,7 @@ automatically", and with the feature flag off for the restaurant the legacy vali
 confirm calls behind the same hooks."""
 
 import re
+from datetime import datetime
 
 from tests.browser.hooks import LIVE, pressed, table, wait_status
 from tests.support import call
@@ -173,3 +174,33 @@ def test_the_legacy_flow_reads_a_stale_context_again_and_retries_once(open_page,
     wait_status(page, "HELD")
     assert held_tables(conn, floor.ada) == {str(floor.tables["T3"])}
     assert page.api_calls.count(("POST", "/api/staff/manual/validate")) == 2
+
+
+def test_the_pages_local_day_is_postgresqls(browser, server, conn):
+    """The day a page asks for (dayBounds in words.js) starts and ends where PostgreSQL's local
+    midnight is: ordinary days, both DST changes, and a change at midnight (Santiago)."""
+    cases = [
+        ("2026-11-30", "Europe/Rome"),
+        ("2027-03-28", "Europe/Rome"),
+        ("2027-10-31", "Europe/Rome"),
+        ("2027-09-05", "America/Santiago"),
+        ("2027-04-04", "America/Santiago"),
+        ("2027-03-14", "America/New_York"),
+        ("2027-01-01", "Asia/Kolkata"),
+    ]
+    page = browser.new_page()
+    try:
+        page.goto(f"{server.url}/staff")
+        bounds = page.evaluate(
+            "async (cases) => { const words = await import('/staff/js/words.js');"
+            " return cases.map(([date, zone]) => words.dayBounds(date, zone)); }",
+            cases,
+        )
+    finally:
+        page.close()
+    for (date, zone), got in zip(cases, bounds, strict=True):
+        expected = conn.execute(
+            "SELECT %(d)s::date::timestamp AT TIME ZONE %(z)s, (%(d)s::date + 1)::timestamp AT TIME ZONE %(z)s",
+            {"d": date, "z": zone},
+        ).fetchone()
+        assert (datetime.fromisoformat(got["from"]), datetime.fromisoformat(got["to"])) == expected, (date, zone, got)

@@ -84,15 +84,25 @@ function offsetMinutes(instantMs, timeZone) {
   return Math.round((asUtc - instantMs) / 60000);
 }
 
-// Midnight of a local date (YYYY-MM-DD) in a zone, with its offset: "2026-11-30T00:00:00+01:00".
+// The first instant of a local date (YYYY-MM-DD) in a zone, written with its offset:
+// "2026-11-30T00:00:00+01:00". Where the clocks jump over midnight (America/Santiago in
+// September) the day starts at the jump's end, "2027-09-05T01:00:00-03:00", as PostgreSQL's
+// `date::timestamp AT TIME ZONE zone` has it.
 function localMidnight(date, timeZone) {
   const [y, m, d] = date.split("-").map(Number);
-  const guess = Date.UTC(y, m - 1, d);
-  // Twice: the offset at the guess may differ from the one at the real instant (a DST change).
-  const offset = offsetMinutes(guess - offsetMinutes(guess, timeZone) * 60000, timeZone);
+  const midnight = Date.UTC(y, m - 1, d);  // the local wall clock, read as UTC
+  // The instants midnight could be under the offsets in force around it; the first whose
+  // local date is this date starts the day.
+  const day = 86_400_000;
+  const offsets = new Set([-day / 2, 0, day / 2].map((shift) => offsetMinutes(midnight + shift, timeZone)));
+  const start = Math.min(...[...offsets]
+    .map((offset) => midnight - offset * 60_000)
+    .filter((instant) => localDate(new Date(instant), timeZone) === date));
+  const offset = offsetMinutes(start, timeZone);
   const abs = Math.abs(offset);
   const hhmm = `${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
-  return `${date}T00:00:00${offset < 0 ? "-" : "+"}${hhmm}`;
+  const wall = new Date(start + offset * 60_000).toISOString().slice(0, 19);
+  return `${wall}${offset < 0 ? "-" : "+"}${hhmm}`;
 }
 
 // The bounds of a restaurant's local day, [from, to), each with its own UTC offset (a day with a
