@@ -180,3 +180,19 @@ def test_at_phone_width_choosing_a_booking_brings_its_plan_into_view(open_page, 
     table(page, floor, "T1").wait_for()
     page.wait_for_function("() => document.getElementById('plan-title').getBoundingClientRect().top < innerHeight")
     assert page.evaluate("document.activeElement.id") == "plan-title"
+
+
+def test_a_long_state_never_hides_the_table_number(open_page, floor, conn):
+    conn.execute(
+        "INSERT INTO seating.allocations (restaurant_id, table_id, kind, during, note)"
+        " VALUES (%s, %s, 'maintenance', tstzrange(%s, %s + interval '4 hours'), %s)",
+        (floor.id, floor.tables["T1"], floor.tonight, floor.tonight, "wobbly leg, carpenter booked for " * 4),
+    )
+    page = open_page("Hugo Host", booking=floor.alan, width=900)
+    wait_state(page, floor, "T1", "blocked")
+    tile = table(page, floor, "T1")
+    assert "carpenter booked for" in tile.get_attribute("aria-label")
+    outer = tile.bounding_box()
+    for part in (".t-number", ".t-state"):
+        inner = tile.locator(part).bounding_box()
+        assert outer["y"] <= inner["y"] and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + 0.5, part
