@@ -507,6 +507,8 @@ BEGIN
           FROM unnest(v_ids) WITH ORDINALITY AS x (id, i)
           JOIN seating.bookings AS b ON b.restaurant_id = p_restaurant_id AND b.id = x.id
          WHERE v_held_by[x.i] IS NULL
+           -- a booking whose time is over fails the engine's booking_status check: not planned
+           AND upper(seating._booking_window(b.start_at, b.end_at, v_restaurant.turnover_buffer_minutes)) > now()
     ), groups AS MATERIALIZED (  -- per party size: the floor's groups, whatever is blocked
         SELECT p.party, g.*
           FROM (SELECT (k.booking).party_size AS party, min(k.i) AS i FROM bookings AS k GROUP BY 1) AS p
@@ -576,30 +578,50 @@ BEGIN
     -- restaurant's tables (id order); hosts working meanwhile wait for the writes or the writes
     -- for them, never both.
     PERFORM 1 FROM (SELECT b.id FROM seating.bookings AS b
-                     WHERE b.restaurant_id = p_restaurant_id AND b.start_at >= p_from AND b.start_at < p_to
-                       AND NOT seating._booking_is_closed(b.status)
+                     WHERE b.restaurant_id = p_restaurant_id
+                       AND ((b.start_at >= p_from AND b.start_at < p_to AND NOT seating._booking_is_closed(b.status))
+                            OR b.id = ANY (v_ids))
                      ORDER BY b.id FOR NO KEY UPDATE) AS locked;
     PERFORM seating._lock_tables(p_restaurant_id,
         ARRAY(SELECT t.id FROM seating.table_inventory AS t WHERE t.restaurant_id = p_restaurant_id));
 
-    -- 4. writes, each judged by the engine, of the planned bookings still without tables and
-    -- not held by someone else (either may have changed while the batch planned)
+    -- 4. writes, each judged by the engine, by start time: the planned bookings still in the
+    -- range, open, without tables and not held by someone else (any of it may have changed
+    -- while the batch planned), then those the plan left out on the best group free now (a
+    -- planned booking the engine refused, or a hold given up, may have freed one)
     v_reasons := array_fill(NULL::text, ARRAY[cardinality(v_ids)]);
     v_seated_at := array_fill(NULL::jsonb, ARRAY[cardinality(v_ids)]);
-    FOR v_i IN 1 .. cardinality(v_ids) LOOP
-        SELECT b.* INTO v_booking FROM seating.bookings AS b WHERE b.restaurant_id = p_restaurant_id AND b.id = v_ids[v_i];
-        v_reasons[v_i] := coalesce(
-            seating._held_by_other(p_restaurant_id, v_ids[v_i], p_staff_id, v_restaurant.timezone),
-            (SELECT format('Given tables (%s) by someone else while the batch was planning.',
-                           string_agg(t.table_number, ' + ' ORDER BY seating._table_number_key(t.table_number) NULLS LAST, t.table_number))
-               FROM seating.allocations AS a JOIN seating.table_inventory AS t ON t.id = a.table_id
-              WHERE a.restaurant_id = p_restaurant_id AND a.booking_id = v_ids[v_i] AND a.kind = 'assignment'
-             HAVING count(*) > 0));
-        CONTINUE WHEN v_reasons[v_i] IS NOT NULL OR v_plan[v_i] = 0 OR seating._booking_is_closed(v_booking.status);
-        SELECT jsonb_agg(v_cand_ids -> (c - 1) ORDER BY c <> v_plan[v_i], c) INTO v_selections
-          FROM generate_series(v_first[v_i], v_last[v_i]) AS c;
-        v_state := seating._assign_first_passing(p_staff_id, v_booking, v_restaurant, NULL, v_selections);
-        v_seated_at[v_i] := v_state.proposed_tables;
+    FOR v_pass IN 1 .. 2 LOOP
+        FOR v_i IN 1 .. cardinality(v_ids) LOOP
+            CONTINUE WHEN v_reasons[v_i] IS NOT NULL OR v_seated_at[v_i] IS NOT NULL
+                       OR (v_pass = 1) <> (v_plan[v_i] > 0);
+            SELECT b.* INTO v_booking FROM seating.bookings AS b WHERE b.restaurant_id = p_restaurant_id AND b.id = v_ids[v_i];
+            IF NOT (v_booking.start_at >= p_from AND v_booking.start_at < p_to) THEN
+                v_reasons[v_i] := 'Moved out of the range while the batch was planning; left as it is.';
+                CONTINUE;
+            END IF;
+            v_reasons[v_i] := seating._held_by_other(p_restaurant_id, v_ids[v_i], p_staff_id, v_restaurant.timezone);
+            CONTINUE WHEN v_reasons[v_i] IS NOT NULL OR seating._booking_is_closed(v_booking.status);
+            v_seated_at[v_i] := (SELECT jsonb_agg(a.table_id ORDER BY a.table_id) FROM seating.allocations AS a
+                                  WHERE a.restaurant_id = p_restaurant_id AND a.booking_id = v_ids[v_i]
+                                    AND a.kind = 'assignment');
+            IF v_seated_at[v_i] IS NOT NULL THEN
+                v_reasons[v_i] := 'already seated';  -- the row says so, with the tables
+                CONTINUE;
+            END IF;
+            CONTINUE WHEN upper(seating._booking_window(v_booking.start_at, v_booking.end_at,
+                                                        v_restaurant.turnover_buffer_minutes)) <= now();
+            IF v_pass = 1 THEN
+                SELECT jsonb_agg(v_cand_ids -> (c - 1) ORDER BY c <> v_plan[v_i], c) INTO v_selections
+                  FROM generate_series(v_first[v_i], v_last[v_i]) AS c;
+            ELSE
+                SELECT jsonb_agg(to_jsonb(g.table_ids) ORDER BY g.total_capacity, g.table_count, g.table_ids) INTO v_selections
+                  FROM seating._candidate_groups(v_booking, v_restaurant, NULL, v_own[v_i], true, true) AS g;
+            END IF;
+            CONTINUE WHEN v_selections IS NULL;
+            v_state := seating._assign_first_passing(p_staff_id, v_booking, v_restaurant, NULL, v_selections);
+            v_seated_at[v_i] := v_state.proposed_tables;
+        END LOOP;
     END LOOP;
 
     -- 5. one row per booking by start time; why a booking is left out is asked only now, so
@@ -610,7 +632,8 @@ BEGIN
         IF v_seated_at[v_i] IS NOT NULL THEN
             outcome := 'assigned';
             table_ids := seating._table_ids(v_seated_at[v_i]);
-            reason := (SELECT format('Seated at %s: %s seats for a party of %s.',
+            reason := (SELECT format(CASE WHEN v_reasons[v_i] IS NULL THEN 'Seated at %s: %s seats for a party of %s.'
+                                          ELSE 'Already seated at %s: given tables while this batch was planning.' END,
                                      string_agg(t.table_number, ' + ' ORDER BY seating._table_number_key(t.table_number) NULLS LAST, t.table_number),
                                      sum(t.capacity), v_booking.party_size)
                          FROM seating.table_inventory AS t
@@ -2054,7 +2077,8 @@ BEGIN
     v_check_booking_status := jsonb_build_object('id', 'booking_status',
         'severity', CASE WHEN v_closed OR v_ended THEN 'error' ELSE 'ok' END,
         'message', CASE WHEN v_closed THEN format('The booking is %s; only open bookings can be given tables.', v_booking.status)
-                        WHEN v_ended THEN format('The booking''s time is over (it ended at %s); past bookings cannot be given tables.', v_booking.end_at)
+                        WHEN v_ended THEN format('The booking''s time is over (it ended at %s); past bookings cannot be given tables.',
+                                             to_char(v_booking.end_at AT TIME ZONE p_restaurant.timezone, 'YYYY-MM-DD HH24:MI'))
                         ELSE format('The booking is %s.', v_booking.status) END,
         'details', jsonb_build_object('status', v_booking.status, 'ended', v_ended));
 
@@ -2723,6 +2747,14 @@ BEGIN
     IF seating._booking_is_closed(p_booking.status) THEN
         RETURN v_base || jsonb_build_object('reason', 'booking_closed',
             'message', format('The booking is %s; only open bookings can be given tables.', p_booking.status));
+    END IF;
+
+    IF upper(seating._booking_window(p_booking.start_at, p_booking.end_at, p_restaurant.turnover_buffer_minutes)) <= now() THEN
+        -- no table can help a booking whose time is over: the engine's booking_status check says so
+        v_checks := (SELECT jsonb_agg(c) FROM jsonb_array_elements(
+                         seating._evaluate(p_booking, p_restaurant, '{}'::uuid[], p_require_adjacency, p_session_id)) AS e (c)
+                      WHERE c ->> 'id' = 'booking_status');
+        RETURN v_base || jsonb_build_object('reason', 'rejected', 'checks', v_checks, 'message', v_checks -> 0 ->> 'message');
     END IF;
 
     SELECT min(g.total_capacity) - p_booking.party_size INTO v_fewest

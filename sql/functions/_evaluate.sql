@@ -99,7 +99,8 @@ BEGIN
     v_check_booking_status := jsonb_build_object('id', 'booking_status',
         'severity', CASE WHEN v_closed OR v_ended THEN 'error' ELSE 'ok' END,
         'message', CASE WHEN v_closed THEN format('The booking is %s; only open bookings can be given tables.', v_booking.status)
-                        WHEN v_ended THEN format('The booking''s time is over (it ended at %s); past bookings cannot be given tables.', v_booking.end_at)
+                        WHEN v_ended THEN format('The booking''s time is over (it ended at %s); past bookings cannot be given tables.',
+                                             to_char(v_booking.end_at AT TIME ZONE p_restaurant.timezone, 'YYYY-MM-DD HH24:MI'))
                         ELSE format('The booking is %s.', v_booking.status) END,
         'details', jsonb_build_object('status', v_booking.status, 'ended', v_ended));
 

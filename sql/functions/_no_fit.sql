@@ -31,6 +31,14 @@ BEGIN
             'message', format('The booking is %s; only open bookings can be given tables.', p_booking.status));
     END IF;
 
+    IF upper(seating._booking_window(p_booking.start_at, p_booking.end_at, p_restaurant.turnover_buffer_minutes)) <= now() THEN
+        -- no table can help a booking whose time is over: the engine's booking_status check says so
+        v_checks := (SELECT jsonb_agg(c) FROM jsonb_array_elements(
+                         seating._evaluate(p_booking, p_restaurant, '{}'::uuid[], p_require_adjacency, p_session_id)) AS e (c)
+                      WHERE c ->> 'id' = 'booking_status');
+        RETURN v_base || jsonb_build_object('reason', 'rejected', 'checks', v_checks, 'message', v_checks -> 0 ->> 'message');
+    END IF;
+
     SELECT min(g.total_capacity) - p_booking.party_size INTO v_fewest
       FROM seating._candidate_groups(p_booking, p_restaurant, p_require_adjacency, p_session_id, false, false) AS g;
     IF v_fewest IS NULL THEN

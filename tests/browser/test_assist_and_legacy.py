@@ -178,7 +178,7 @@ def test_the_legacy_flow_reads_a_stale_context_again_and_retries_once(open_page,
 
 def test_the_pages_local_day_is_postgresqls(browser, server, conn):
     """The day a page asks for (dayBounds in words.js) starts and ends where PostgreSQL's local
-    midnight is: ordinary days, both DST changes, and a change at midnight (Santiago)."""
+    midnight is: ordinary days, both DST changes, and changes at midnight (Santiago, Havana)."""
     cases = [
         ("2026-11-30", "Europe/Rome"),
         ("2027-03-28", "Europe/Rome"),
@@ -187,6 +187,8 @@ def test_the_pages_local_day_is_postgresqls(browser, server, conn):
         ("2027-04-04", "America/Santiago"),
         ("2027-03-14", "America/New_York"),
         ("2027-01-01", "Asia/Kolkata"),
+        ("2026-11-01", "America/Havana"),  # midnight twice: the later one
+        ("2011-12-31", "Pacific/Apia"),  # the day after the skipped 30 December
     ]
     page = browser.new_page()
     try:

@@ -195,3 +195,19 @@ def test_suggestions_and_batch_reasons_list_tables_in_natural_order(conn):
     assert [r["table_numbers"] for r in suggest(conn, hana, booking)] == [["9", "11"]]
     (row,) = pending(conn, hana, floor.id)
     assert row["reason"] == "Seated at 9 + 11: 4 seats for a party of 4.", row
+
+
+def test_a_booking_whose_time_is_over_does_not_take_the_table_of_one_that_can_sit(conn):
+    """Only one table: P ended ten minutes ago (its window, with the turnover buffer, overlaps
+    Q's), Q sits now. The plan leaves P out (the engine would refuse it), so Q is seated, and
+    P's reason says its time is over."""
+    floor = Floor(conn)
+    floor.table("11", 4)
+    hana = floor.person("Hana Host", "host")
+    now = conn.execute("SELECT date_trunc('minute', now())").fetchone()[0]
+    past = floor.booking(party_size=4, start=now - timedelta(minutes=100), minutes=90)
+    current = floor.booking(party_size=4, start=now - timedelta(minutes=30), minutes=120)
+    rows = {r["booking_id"]: r for r in pending(conn, hana, floor.id, now - timedelta(hours=3), now)}
+    assert rows[current]["outcome"] == "assigned", rows[current]
+    assert rows[past]["outcome"] == "no_fit" and "time is over" in rows[past]["reason"], rows[past]
+    assert integrity(conn) == []

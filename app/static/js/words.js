@@ -84,20 +84,19 @@ function offsetMinutes(instantMs, timeZone) {
   return Math.round((asUtc - instantMs) / 60000);
 }
 
-// The first instant of a local date (YYYY-MM-DD) in a zone, written with its offset:
-// "2026-11-30T00:00:00+01:00". Where the clocks jump over midnight (America/Santiago in
-// September) the day starts at the jump's end, "2027-09-05T01:00:00-03:00", as PostgreSQL's
-// `date::timestamp AT TIME ZONE zone` has it.
+// Midnight of a local date (YYYY-MM-DD) in a zone, written with its offset:
+// "2026-11-30T00:00:00+01:00", as PostgreSQL's `date::timestamp AT TIME ZONE zone` reads it:
+// where midnight happens twice (America/Havana in November) the later one; where the clocks
+// jump over it (America/Santiago in September) the jump's end, "2027-09-05T01:00:00-03:00".
 function localMidnight(date, timeZone) {
   const [y, m, d] = date.split("-").map(Number);
   const midnight = Date.UTC(y, m - 1, d);  // the local wall clock, read as UTC
-  // The instants midnight could be under the offsets in force around it; the first whose
-  // local date is this date starts the day.
   const day = 86_400_000;
-  const offsets = new Set([-day / 2, 0, day / 2].map((shift) => offsetMinutes(midnight + shift, timeZone)));
-  const start = Math.min(...[...offsets]
-    .map((offset) => midnight - offset * 60_000)
-    .filter((instant) => localDate(new Date(instant), timeZone) === date));
+  const offsets = [...new Set([-day / 2, 0, day / 2].map((shift) => offsetMinutes(midnight + shift, timeZone)))];
+  const instants = offsets.map((offset) => midnight - offset * 60_000);
+  const real = instants.filter((instant, i) => offsetMinutes(instant, timeZone) === offsets[i]);
+  const after = instants.filter((instant) => localDate(new Date(instant), timeZone) === date);
+  const start = real.length ? Math.max(...real) : after.length ? Math.min(...after) : instants[0];
   const offset = offsetMinutes(start, timeZone);
   const abs = Math.abs(offset);
   const hhmm = `${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
