@@ -508,7 +508,7 @@ BEGIN
           JOIN seating.bookings AS b ON b.restaurant_id = p_restaurant_id AND b.id = x.id
          WHERE v_held_by[x.i] IS NULL
            -- a booking whose time is over fails the engine's booking_status check: not planned
-           AND upper(seating._booking_window(b.start_at, b.end_at, v_restaurant.turnover_buffer_minutes)) > now()
+           AND NOT seating._window_is_over(seating._booking_window(b.start_at, b.end_at, v_restaurant.turnover_buffer_minutes))
     ), groups AS MATERIALIZED (  -- per party size: the floor's groups, whatever is blocked
         SELECT p.party, g.*
           FROM (SELECT (k.booking).party_size AS party, min(k.i) AS i FROM bookings AS k GROUP BY 1) AS p
@@ -609,14 +609,14 @@ BEGIN
                 v_reasons[v_i] := 'already seated';  -- the row says so, with the tables
                 CONTINUE;
             END IF;
-            CONTINUE WHEN upper(seating._booking_window(v_booking.start_at, v_booking.end_at,
-                                                        v_restaurant.turnover_buffer_minutes)) <= now();
+            CONTINUE WHEN seating._window_is_over(seating._booking_window(v_booking.start_at, v_booking.end_at,
+                                                                          v_restaurant.turnover_buffer_minutes));
             IF v_pass = 1 THEN
                 SELECT jsonb_agg(v_cand_ids -> (c - 1) ORDER BY c <> v_plan[v_i], c) INTO v_selections
                   FROM generate_series(v_first[v_i], v_last[v_i]) AS c;
             ELSE
-                SELECT jsonb_agg(to_jsonb(g.table_ids) ORDER BY g.total_capacity, g.table_count, g.table_ids) INTO v_selections
-                  FROM seating._candidate_groups(v_booking, v_restaurant, NULL, v_own[v_i], true, true) AS g;
+                SELECT jsonb_agg(to_jsonb(s.table_ids) ORDER BY s.rank) INTO v_selections  -- as api.auto_assign
+                  FROM seating._suggestions(v_booking, v_restaurant, NULL, v_own[v_i], 20) AS s;
             END IF;
             CONTINUE WHEN v_selections IS NULL;
             v_state := seating._assign_first_passing(p_staff_id, v_booking, v_restaurant, NULL, v_selections);
@@ -2073,7 +2073,7 @@ BEGIN
     v_window := seating._booking_window(v_booking.start_at, v_booking.end_at, v_restaurant.turnover_buffer_minutes);
 
     -- 1. booking_status: only an open booking whose window has not ended can be given tables.
-    v_ended := upper(v_window) <= now();
+    v_ended := seating._window_is_over(v_window);
     v_check_booking_status := jsonb_build_object('id', 'booking_status',
         'severity', CASE WHEN v_closed OR v_ended THEN 'error' ELSE 'ok' END,
         'message', CASE WHEN v_closed THEN format('The booking is %s; only open bookings can be given tables.', v_booking.status)
@@ -2749,7 +2749,7 @@ BEGIN
             'message', format('The booking is %s; only open bookings can be given tables.', p_booking.status));
     END IF;
 
-    IF upper(seating._booking_window(p_booking.start_at, p_booking.end_at, p_restaurant.turnover_buffer_minutes)) <= now() THEN
+    IF seating._window_is_over(seating._booking_window(p_booking.start_at, p_booking.end_at, p_restaurant.turnover_buffer_minutes)) THEN
         -- no table can help a booking whose time is over: the engine's booking_status check says so
         v_checks := (SELECT jsonb_agg(c) FROM jsonb_array_elements(
                          seating._evaluate(p_booking, p_restaurant, '{}'::uuid[], p_require_adjacency, p_session_id)) AS e (c)
@@ -3736,3 +3736,12 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION seating._take_hold(uuid,uuid,uuid,uuid[],tstzrange,timestamp with time zone) IS 'Creates or refreshes a session''s hold (expiry p_expires_at) on exactly the given tables for the window, swapping in place. Caller holds the locks and has run the checks.';
+
+CREATE OR REPLACE FUNCTION seating._window_is_over(p_window tstzrange)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+AS $function$
+    SELECT pg_catalog.upper(p_window) OPERATOR(pg_catalog.<=) pg_catalog.now()
+$function$;
+COMMENT ON FUNCTION seating._window_is_over(tstzrange) IS 'True once a booking''s window (turnover buffer included) has ended: its time is over. Inlined into queries.';

@@ -95,7 +95,7 @@ BEGIN
     v_window := seating._booking_window(v_booking.start_at, v_booking.end_at, v_restaurant.turnover_buffer_minutes);
 
     -- 1. booking_status: only an open booking whose window has not ended can be given tables.
-    v_ended := upper(v_window) <= now();
+    v_ended := seating._window_is_over(v_window);
     v_check_booking_status := jsonb_build_object('id', 'booking_status',
         'severity', CASE WHEN v_closed OR v_ended THEN 'error' ELSE 'ok' END,
         'message', CASE WHEN v_closed THEN format('The booking is %s; only open bookings can be given tables.', v_booking.status)

@@ -31,7 +31,7 @@ BEGIN
             'message', format('The booking is %s; only open bookings can be given tables.', p_booking.status));
     END IF;
 
-    IF upper(seating._booking_window(p_booking.start_at, p_booking.end_at, p_restaurant.turnover_buffer_minutes)) <= now() THEN
+    IF seating._window_is_over(seating._booking_window(p_booking.start_at, p_booking.end_at, p_restaurant.turnover_buffer_minutes)) THEN
         -- no table can help a booking whose time is over: the engine's booking_status check says so
         v_checks := (SELECT jsonb_agg(c) FROM jsonb_array_elements(
                          seating._evaluate(p_booking, p_restaurant, '{}'::uuid[], p_require_adjacency, p_session_id)) AS e (c)

@@ -106,7 +106,7 @@ BEGIN
           JOIN seating.bookings AS b ON b.restaurant_id = p_restaurant_id AND b.id = x.id
          WHERE v_held_by[x.i] IS NULL
            -- a booking whose time is over fails the engine's booking_status check: not planned
-           AND upper(seating._booking_window(b.start_at, b.end_at, v_restaurant.turnover_buffer_minutes)) > now()
+           AND NOT seating._window_is_over(seating._booking_window(b.start_at, b.end_at, v_restaurant.turnover_buffer_minutes))
     ), groups AS MATERIALIZED (  -- per party size: the floor's groups, whatever is blocked
         SELECT p.party, g.*
           FROM (SELECT (k.booking).party_size AS party, min(k.i) AS i FROM bookings AS k GROUP BY 1) AS p
@@ -207,14 +207,14 @@ BEGIN
                 v_reasons[v_i] := 'already seated';  -- the row says so, with the tables
                 CONTINUE;
             END IF;
-            CONTINUE WHEN upper(seating._booking_window(v_booking.start_at, v_booking.end_at,
-                                                        v_restaurant.turnover_buffer_minutes)) <= now();
+            CONTINUE WHEN seating._window_is_over(seating._booking_window(v_booking.start_at, v_booking.end_at,
+                                                                          v_restaurant.turnover_buffer_minutes));
             IF v_pass = 1 THEN
                 SELECT jsonb_agg(v_cand_ids -> (c - 1) ORDER BY c <> v_plan[v_i], c) INTO v_selections
                   FROM generate_series(v_first[v_i], v_last[v_i]) AS c;
             ELSE
-                SELECT jsonb_agg(to_jsonb(g.table_ids) ORDER BY g.total_capacity, g.table_count, g.table_ids) INTO v_selections
-                  FROM seating._candidate_groups(v_booking, v_restaurant, NULL, v_own[v_i], true, true) AS g;
+                SELECT jsonb_agg(to_jsonb(s.table_ids) ORDER BY s.rank) INTO v_selections  -- as api.auto_assign
+                  FROM seating._suggestions(v_booking, v_restaurant, NULL, v_own[v_i], 20) AS s;
             END IF;
             CONTINUE WHEN v_selections IS NULL;
             v_state := seating._assign_first_passing(p_staff_id, v_booking, v_restaurant, NULL, v_selections);

@@ -55,7 +55,7 @@ def functions(conn):
 
 # One-expression SQL helpers the planner inlines into queries; SET search_path would stop that,
 # so instead they name every operator and function fully and read no table.
-INLINED_EXPRESSIONS = {"_hold_is_live", "_booking_is_closed", "_table_number_key"}
+INLINED_EXPRESSIONS = {"_hold_is_live", "_booking_is_closed", "_table_number_key", "_window_is_over"}
 
 
 def test_every_function_pins_an_empty_search_path(conn):
