@@ -551,21 +551,27 @@ BEGIN
     -- scheduling's rule: who frees the tables first goes first). A batch of up to 40 bookings
     -- that stops short of the bound searches again from other orders: the same rule run
     -- backwards in time (latest start first), the fewest candidates first, the largest party
-    -- first; the plan that seats the most wins. Budgets, measured (bench/notes.md): a small
-    -- batch affords chains two deep after each move, and up to 40 bookings four searches of
-    -- 200 moves; a large one stays within its time with one search of 250 moves.
+    -- first; then these four once more with their ties taken the other way (fewest candidates,
+    -- latest start, largest party), which starts the search elsewhere. The plan that seats the
+    -- most wins. Budgets, measured (bench/notes.md): a small batch affords chains two deep
+    -- after each move, and up to 40 bookings eight searches of 150 moves; a large one stays
+    -- within its time with one search of 250 moves.
     v_width := v_restaurant.max_tables_per_booking;
     v_bound := seating._plan_bound(v_seg_lo, v_seg_hi, v_first, v_last, v_cand_tables, v_width, v_tables, v_segments);
-    FOR v_pass IN 1 .. CASE WHEN cardinality(v_ids) <= 40 THEN 4 ELSE 1 END LOOP
+    FOR v_pass IN 1 .. CASE WHEN cardinality(v_ids) <= 40 THEN 8 ELSE 1 END LOOP
         EXIT WHEN v_seated >= v_bound;
         v_order := ARRAY(SELECT x.i FROM generate_series(1, cardinality(v_ids)) AS x (i)
                           JOIN seating.bookings AS b ON b.restaurant_id = p_restaurant_id AND b.id = v_ids[x.i]
-                         ORDER BY CASE v_pass WHEN 1 THEN v_seg_hi[x.i] WHEN 2 THEN -v_seg_lo[x.i]
-                                              WHEN 3 THEN v_last[x.i] - v_first[x.i] ELSE -b.party_size END,
-                                  v_seg_hi[x.i], b.party_size, v_last[x.i] - v_first[x.i], b.id);
+                         CROSS JOIN LATERAL (VALUES (v_last[x.i] - v_first[x.i])) AS k (candidates)
+                         ORDER BY CASE (v_pass - 1) % 4 WHEN 0 THEN v_seg_hi[x.i] WHEN 1 THEN -v_seg_lo[x.i]
+                                                      WHEN 2 THEN k.candidates ELSE -b.party_size END,
+                                  CASE WHEN v_pass <= 4 THEN v_seg_hi[x.i] ELSE k.candidates END,
+                                  CASE WHEN v_pass <= 4 THEN b.party_size ELSE -v_seg_lo[x.i] END,
+                                  CASE WHEN v_pass <= 4 THEN k.candidates ELSE -b.party_size END,
+                                  CASE WHEN v_pass <= 4 THEN b.id END, b.id DESC);
         v_try := seating._plan_batch(v_order, v_seg_lo, v_seg_hi, v_first, v_last, v_cand_tables, v_cand_class,
                                      v_width, v_tables, v_segments,
-                                     CASE WHEN cardinality(v_ids) <= 40 THEN 200 WHEN cardinality(v_ids) <= 60 THEN 400 ELSE 250 END,
+                                     CASE WHEN cardinality(v_ids) <= 40 THEN 150 WHEN cardinality(v_ids) <= 60 THEN 400 ELSE 250 END,
                                      cardinality(v_ids) <= 60, v_bound);
         v_try_seated := (SELECT count(*) FROM unnest(v_try) AS c WHERE c > 0);
         IF v_try_seated > v_seated THEN
@@ -3151,19 +3157,46 @@ CREATE OR REPLACE FUNCTION seating._plan_bound(p_seg_lo integer[], p_seg_hi inte
  SET search_path TO ''
 AS $function$
 DECLARE
+    v_n integer := cardinality(p_seg_lo);
     v_cap integer[] := array_fill(0, ARRAY[greatest(p_segments, 1)]);
     v_usable boolean[] := array_fill(false, ARRAY[greatest(p_segments * p_tables, 1)]);
     v_seen integer[] := array_fill(0, ARRAY[greatest(p_tables, 1)]);  -- the last booking that named table t
+    v_need integer[] := array_fill(0, ARRAY[greatest(cardinality(p_seg_lo), 1)]);  -- m_i; 0: no candidate
+    v_scale integer := 1;
     v_count integer := 0;
-    v_fits boolean;
+    -- the flow network: nodes 1 .. p_segments + 1, source p_segments + 2, sink p_segments + 3;
+    -- arc e and its residual twin are 2k - 1 and 2k
+    v_source integer := p_segments + 2;
+    v_sink integer := p_segments + 3;
+    v_excess integer[] := array_fill(0, ARRAY[p_segments + 3]);
+    v_from integer[] := '{}';
+    v_to integer[] := '{}';
+    v_room integer[] := '{}';
+    v_cost integer[] := '{}';
+    v_head integer[] := array_fill(0, ARRAY[p_segments + 3]);
+    v_next integer[];
+    v_dist integer[];
+    v_via integer[];
+    v_changed boolean;
+    v_left integer := 0;  -- excess still to route
+    v_paid bigint := 0;
+    v_flow integer;
+    v_tables_used integer;
     v_t integer;
-    v_i integer;
+    v_e integer;
+    v_u integer;
+    v_inf constant integer := 1000000000;
 BEGIN
-    FOR v_i IN 1 .. cardinality(p_seg_lo) LOOP
+    FOR v_k IN 2 .. p_width LOOP
+        v_scale := lcm(v_scale, v_k);
+    END LOOP;
+    FOR v_i IN 1 .. v_n LOOP
         FOR v_c IN p_cand_first[v_i] .. p_cand_last[v_i] LOOP
+            v_tables_used := 0;
             FOR v_o IN 1 .. p_width LOOP
                 v_t := p_cand_tables[(v_c - 1) * p_width + v_o];
                 EXIT WHEN v_t = 0;
+                v_tables_used := v_tables_used + 1;
                 CONTINUE WHEN v_seen[v_t] = v_i;
                 v_seen[v_t] := v_i;
                 FOR v_s IN p_seg_lo[v_i] .. p_seg_hi[v_i] LOOP
@@ -3173,28 +3206,93 @@ BEGIN
                     END IF;
                 END LOOP;
             END LOOP;
-        END LOOP;
-    END LOOP;
-    FOR v_i IN SELECT i FROM generate_series(1, cardinality(p_seg_lo)) AS i
-                WHERE p_cand_first[i] <= p_cand_last[i]
-                ORDER BY p_seg_hi[i], i LOOP
-        v_fits := true;
-        FOR v_s IN p_seg_lo[v_i] .. p_seg_hi[v_i] LOOP
-            IF v_cap[v_s] = 0 THEN
-                v_fits := false;
-                EXIT;
+            IF v_need[v_i] = 0 OR v_tables_used < v_need[v_i] THEN
+                v_need[v_i] := v_tables_used;
             END IF;
         END LOOP;
-        CONTINUE WHEN NOT v_fits;
-        FOR v_s IN p_seg_lo[v_i] .. p_seg_hi[v_i] LOOP
-            v_cap[v_s] := v_cap[v_s] - 1;
-        END LOOP;
-        v_count := v_count + 1;
     END LOOP;
-    RETURN v_count;
+
+    -- the arcs (from, to, capacity, cost per unit), each followed by its residual twin
+    FOR v_s IN 1 .. p_segments LOOP
+        CONTINUE WHEN v_cap[v_s] = 0;
+        v_from := v_from || ARRAY[v_s + 1, v_s];
+        v_to := v_to || ARRAY[v_s, v_s + 1];
+        v_room := v_room || ARRAY[v_cap[v_s], 0];
+        v_cost := v_cost || ARRAY[0, 0];
+    END LOOP;
+    FOR v_i IN 1 .. v_n LOOP
+        CONTINUE WHEN v_need[v_i] = 0;
+        v_count := v_count + 1;
+        v_from := v_from || ARRAY[p_seg_hi[v_i] + 1, p_seg_lo[v_i]];
+        v_to := v_to || ARRAY[p_seg_lo[v_i], p_seg_hi[v_i] + 1];
+        v_room := v_room || ARRAY[v_need[v_i], 0];
+        v_cost := v_cost || ARRAY[v_scale / v_need[v_i], -(v_scale / v_need[v_i])];
+        v_excess[p_seg_hi[v_i] + 1] := v_excess[p_seg_hi[v_i] + 1] + v_need[v_i];
+        v_excess[p_seg_lo[v_i]] := v_excess[p_seg_lo[v_i]] - v_need[v_i];
+    END LOOP;
+    FOR v_v IN 1 .. p_segments + 1 LOOP
+        CONTINUE WHEN v_excess[v_v] = 0;
+        IF v_excess[v_v] > 0 THEN
+            v_from := v_from || ARRAY[v_source, v_v];
+            v_to := v_to || ARRAY[v_v, v_source];
+            v_left := v_left + v_excess[v_v];
+        ELSE
+            v_from := v_from || ARRAY[v_v, v_sink];
+            v_to := v_to || ARRAY[v_sink, v_v];
+        END IF;
+        v_room := v_room || ARRAY[abs(v_excess[v_v]), 0];
+        v_cost := v_cost || ARRAY[0, 0];
+    END LOOP;
+    v_next := array_fill(0, ARRAY[greatest(cardinality(v_from), 1)]);
+    FOR v_a IN 1 .. cardinality(v_from) LOOP
+        v_next[v_a] := v_head[v_from[v_a]];
+        v_head[v_from[v_a]] := v_a;
+    END LOOP;
+
+    -- successive shortest paths from the excess to the deficits
+    WHILE v_left > 0 LOOP
+        v_dist := array_fill(v_inf, ARRAY[p_segments + 3]);
+        v_via := array_fill(0, ARRAY[p_segments + 3]);
+        v_dist[v_source] := 0;
+        LOOP
+            v_changed := false;
+            FOR v_k IN 0 .. p_segments + 1 LOOP
+                v_u := CASE WHEN v_k = 0 THEN v_source ELSE p_segments + 2 - v_k END;
+                CONTINUE WHEN v_dist[v_u] = v_inf;
+                v_e := v_head[v_u];
+                WHILE v_e > 0 LOOP
+                    IF v_room[v_e] > 0 AND v_dist[v_u] + v_cost[v_e] < v_dist[v_to[v_e]] THEN
+                        v_dist[v_to[v_e]] := v_dist[v_u] + v_cost[v_e];
+                        v_via[v_to[v_e]] := v_e;
+                        v_changed := true;
+                    END IF;
+                    v_e := v_next[v_e];
+                END LOOP;
+            END LOOP;
+            EXIT WHEN NOT v_changed;
+        END LOOP;
+        v_flow := v_left;
+        v_u := v_sink;
+        WHILE v_u <> v_source LOOP
+            v_flow := least(v_flow, v_room[v_via[v_u]]);
+            v_u := v_from[v_via[v_u]];
+        END LOOP;
+        v_u := v_sink;
+        WHILE v_u <> v_source LOOP
+            v_e := v_via[v_u];
+            v_room[v_e] := v_room[v_e] - v_flow;
+            v_room[v_e + CASE WHEN v_e % 2 = 1 THEN 1 ELSE -1 END] :=
+                v_room[v_e + CASE WHEN v_e % 2 = 1 THEN 1 ELSE -1 END] + v_flow;
+            v_u := v_from[v_e];
+        END LOOP;
+        v_paid := v_paid + v_flow::bigint * v_dist[v_sink];
+        v_left := v_left - v_flow;
+    END LOOP;
+    -- floor(count - paid / scale)
+    RETURN v_count - ((v_paid + v_scale - 1) / v_scale)::integer;
 END;
 $function$;
-COMMENT ON FUNCTION seating._plan_bound(integer[],integer[],integer[],integer[],integer[],integer,integer,integer) IS 'Batch plan: an upper bound on the bookings any assignment seats (per segment, no more bookings than usable tables; exact for that relaxation). Pure.';
+COMMENT ON FUNCTION seating._plan_bound(integer[],integer[],integer[],integer[],integer[],integer,integer,integer) IS 'Batch plan: an upper bound on the bookings any assignment seats (the floor of a linear relaxation: per segment, the seated bookings'' least table counts within the usable tables; solved exactly as a min-cost flow). Pure.';
 
 CREATE OR REPLACE FUNCTION seating._plan_mark(p_occ bigint[], p_tables integer, p_segments integer, p_words integer, p_cand_tables integer[], p_width integer, p_cand integer, p_lo integer, p_hi integer, p_masks bigint[], p_booking integer, p_take boolean)
  RETURNS bigint[]

@@ -149,21 +149,27 @@ BEGIN
     -- scheduling's rule: who frees the tables first goes first). A batch of up to 40 bookings
     -- that stops short of the bound searches again from other orders: the same rule run
     -- backwards in time (latest start first), the fewest candidates first, the largest party
-    -- first; the plan that seats the most wins. Budgets, measured (bench/notes.md): a small
-    -- batch affords chains two deep after each move, and up to 40 bookings four searches of
-    -- 200 moves; a large one stays within its time with one search of 250 moves.
+    -- first; then these four once more with their ties taken the other way (fewest candidates,
+    -- latest start, largest party), which starts the search elsewhere. The plan that seats the
+    -- most wins. Budgets, measured (bench/notes.md): a small batch affords chains two deep
+    -- after each move, and up to 40 bookings eight searches of 150 moves; a large one stays
+    -- within its time with one search of 250 moves.
     v_width := v_restaurant.max_tables_per_booking;
     v_bound := seating._plan_bound(v_seg_lo, v_seg_hi, v_first, v_last, v_cand_tables, v_width, v_tables, v_segments);
-    FOR v_pass IN 1 .. CASE WHEN cardinality(v_ids) <= 40 THEN 4 ELSE 1 END LOOP
+    FOR v_pass IN 1 .. CASE WHEN cardinality(v_ids) <= 40 THEN 8 ELSE 1 END LOOP
         EXIT WHEN v_seated >= v_bound;
         v_order := ARRAY(SELECT x.i FROM generate_series(1, cardinality(v_ids)) AS x (i)
                           JOIN seating.bookings AS b ON b.restaurant_id = p_restaurant_id AND b.id = v_ids[x.i]
-                         ORDER BY CASE v_pass WHEN 1 THEN v_seg_hi[x.i] WHEN 2 THEN -v_seg_lo[x.i]
-                                              WHEN 3 THEN v_last[x.i] - v_first[x.i] ELSE -b.party_size END,
-                                  v_seg_hi[x.i], b.party_size, v_last[x.i] - v_first[x.i], b.id);
+                         CROSS JOIN LATERAL (VALUES (v_last[x.i] - v_first[x.i])) AS k (candidates)
+                         ORDER BY CASE (v_pass - 1) % 4 WHEN 0 THEN v_seg_hi[x.i] WHEN 1 THEN -v_seg_lo[x.i]
+                                                      WHEN 2 THEN k.candidates ELSE -b.party_size END,
+                                  CASE WHEN v_pass <= 4 THEN v_seg_hi[x.i] ELSE k.candidates END,
+                                  CASE WHEN v_pass <= 4 THEN b.party_size ELSE -v_seg_lo[x.i] END,
+                                  CASE WHEN v_pass <= 4 THEN k.candidates ELSE -b.party_size END,
+                                  CASE WHEN v_pass <= 4 THEN b.id END, b.id DESC);
         v_try := seating._plan_batch(v_order, v_seg_lo, v_seg_hi, v_first, v_last, v_cand_tables, v_cand_class,
                                      v_width, v_tables, v_segments,
-                                     CASE WHEN cardinality(v_ids) <= 40 THEN 200 WHEN cardinality(v_ids) <= 60 THEN 400 ELSE 250 END,
+                                     CASE WHEN cardinality(v_ids) <= 40 THEN 150 WHEN cardinality(v_ids) <= 60 THEN 400 ELSE 250 END,
                                      cardinality(v_ids) <= 60, v_bound);
         v_try_seated := (SELECT count(*) FROM unnest(v_try) AS c WHERE c > 0);
         IF v_try_seated > v_seated THEN
