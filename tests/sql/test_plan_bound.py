@@ -7,7 +7,6 @@ import itertools
 
 import pulp
 import pytest
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -91,7 +90,8 @@ def relaxation(model, lo, hi):
     return int((pulp.value(programme.objective) or 0) + 1e-6)
 
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning:pulp.*")  # pulp announces renames for 4.0; bench/auto_assign.py makes the same calls
+# pulp announces renames for 4.0; bench/auto_assign.py makes the same calls
+@pytest.mark.filterwarnings("ignore::DeprecationWarning:pulp.*")
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(model=models)
 def test_the_bound_and_the_plan_against_brute_force(conn, model):
