@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-WIDTH = 2  # tables per candidate at most
+WIDTH = 3  # tables per candidate at most (the bound scales costs by lcm(1 .. WIDTH))
 
 models = st.integers(1, 4).flatmap(
     lambda tables: st.fixed_dictionaries(
