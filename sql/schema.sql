@@ -3722,19 +3722,22 @@ BEGIN
                AND b.party_size > p_booking.party_size
                AND NOT EXISTS (SELECT FROM seating.allocations AS a
                                 WHERE a.restaurant_id = b.restaurant_id AND a.booking_id = b.id AND a.kind = 'assignment')
-        ), reach AS (
+        ), reach AS (  -- per table: its seats, plus its largest joinable neighbours' unless it is fixed
             SELECT t.id, t.table_number,
-                   t.capacity + CASE WHEN t.mobility = 'fixed' THEN 0 ELSE coalesce((
-                       SELECT sum(n.capacity) FROM (
-                           SELECT n.capacity FROM seating.table_adjacencies AS j
-                             JOIN seating.table_inventory AS n
-                               ON n.restaurant_id = j.restaurant_id
-                              AND n.id = CASE WHEN j.table_a = t.id THEN j.table_b ELSE j.table_a END
-                            WHERE j.restaurant_id = t.restaurant_id AND (j.table_a = t.id OR j.table_b = t.id)
-                              AND n.zone_id = t.zone_id AND n.active AND n.mobility = 'movable'
-                            ORDER BY n.capacity DESC
-                            LIMIT p_restaurant.max_tables_per_booking - 1) AS n), 0) END AS reach
+                   t.capacity + CASE WHEN t.mobility = 'fixed' THEN 0 ELSE coalesce(nb.seats, 0) END AS reach
               FROM seating.table_inventory AS t
+              LEFT JOIN (
+                  SELECT x.id, sum(x.capacity)::integer AS seats
+                    FROM (SELECT e.id, n.capacity,
+                                 row_number() OVER (PARTITION BY e.id ORDER BY n.capacity DESC) AS k
+                            FROM seating.table_adjacencies AS j
+                           CROSS JOIN LATERAL (VALUES (j.table_a, j.table_b), (j.table_b, j.table_a)) AS e (id, other)
+                            JOIN seating.table_inventory AS s ON s.restaurant_id = j.restaurant_id AND s.id = e.id
+                            JOIN seating.table_inventory AS n ON n.restaurant_id = j.restaurant_id AND n.id = e.other
+                           WHERE j.restaurant_id = p_booking.restaurant_id
+                             AND n.zone_id = s.zone_id AND n.active AND n.mobility = 'movable') AS x
+                   WHERE x.k < p_restaurant.max_tables_per_booking
+                   GROUP BY x.id) AS nb ON nb.id = t.id
              WHERE t.restaurant_id = p_booking.restaurant_id
                AND t.id IN (SELECT unnest(groups.table_ids) FROM groups)
         )
