@@ -3159,32 +3159,39 @@ AS $function$
 DECLARE
     v_n integer := cardinality(p_seg_lo);
     v_cap integer[] := array_fill(0, ARRAY[greatest(p_segments, 1)]);
-    v_usable boolean[] := array_fill(false, ARRAY[greatest(p_segments * p_tables, 1)]);
+    -- per table and segment bound, +1 where a booking naming the table starts, -1 after it ends
+    v_cover integer[] := array_fill(0, ARRAY[greatest((p_segments + 1) * p_tables, 1)]);
     v_seen integer[] := array_fill(0, ARRAY[greatest(p_tables, 1)]);  -- the last booking that named table t
+    v_in_candidate integer[] := array_fill(0, ARRAY[greatest(p_tables, 1)]);  -- the last candidate that did
     v_need integer[] := array_fill(0, ARRAY[greatest(cardinality(p_seg_lo), 1)]);  -- m_i; 0: no candidate
     v_scale integer := 1;
     v_count integer := 0;
-    -- the flow network: nodes 1 .. p_segments + 1, source p_segments + 2, sink p_segments + 3;
-    -- arc e and its residual twin are 2k - 1 and 2k
-    v_source integer := p_segments + 2;
-    v_sink integer := p_segments + 3;
-    v_excess integer[] := array_fill(0, ARRAY[p_segments + 3]);
-    v_from integer[] := '{}';
-    v_to integer[] := '{}';
-    v_room integer[] := '{}';
-    v_cost integer[] := '{}';
-    v_head integer[] := array_fill(0, ARRAY[p_segments + 3]);
-    v_next integer[];
+    -- the network on nodes 1 .. p_segments + 1: capacity arc s + 1 -> s is 2s - 1, booking i's
+    -- arc hi_i + 1 -> lo_i is 2(p_segments + i) - 1; each arc's residual twin is the next one
+    v_arcs integer := 2 * (p_segments + cardinality(p_seg_lo));
+    v_from integer[] := array_fill(0, ARRAY[2 * (p_segments + cardinality(p_seg_lo)) + 1]);
+    v_to integer[] := array_fill(0, ARRAY[2 * (p_segments + cardinality(p_seg_lo)) + 1]);
+    v_room integer[] := array_fill(0, ARRAY[2 * (p_segments + cardinality(p_seg_lo)) + 1]);
+    v_cost integer[] := array_fill(0, ARRAY[2 * (p_segments + cardinality(p_seg_lo)) + 1]);
+    v_head integer[] := array_fill(0, ARRAY[p_segments + 1]);
+    v_next integer[] := array_fill(0, ARRAY[2 * (p_segments + cardinality(p_seg_lo)) + 1]);
+    v_excess integer[] := array_fill(0, ARRAY[p_segments + 1]);  -- > 0: to send back; < 0: to receive
     v_dist integer[];
     v_via integer[];
     v_changed boolean;
-    v_left integer := 0;  -- excess still to route
+    v_fits boolean;
     v_paid bigint := 0;
     v_flow integer;
+    v_naming integer;  -- the bookings over a segment that name a table
     v_tables_used integer;
     v_t integer;
     v_e integer;
     v_u integer;
+    v_first integer;
+    v_last integer;
+    v_sink integer;
+    v_source integer;
+    v_i integer;
     v_inf constant integer := 1000000000;
 BEGIN
     FOR v_k IN 2 .. p_width LOOP
@@ -3196,97 +3203,139 @@ BEGIN
             FOR v_o IN 1 .. p_width LOOP
                 v_t := p_cand_tables[(v_c - 1) * p_width + v_o];
                 EXIT WHEN v_t = 0;
+                CONTINUE WHEN v_in_candidate[v_t] = v_c;  -- a table named twice counts once
+                v_in_candidate[v_t] := v_c;
                 v_tables_used := v_tables_used + 1;
                 CONTINUE WHEN v_seen[v_t] = v_i;
                 v_seen[v_t] := v_i;
-                FOR v_s IN p_seg_lo[v_i] .. p_seg_hi[v_i] LOOP
-                    IF NOT v_usable[(v_s - 1) * p_tables + v_t] THEN
-                        v_usable[(v_s - 1) * p_tables + v_t] := true;
-                        v_cap[v_s] := v_cap[v_s] + 1;
-                    END IF;
-                END LOOP;
+                v_cover[(v_t - 1) * (p_segments + 1) + p_seg_lo[v_i]] := v_cover[(v_t - 1) * (p_segments + 1) + p_seg_lo[v_i]] + 1;
+                v_cover[(v_t - 1) * (p_segments + 1) + p_seg_hi[v_i] + 1] := v_cover[(v_t - 1) * (p_segments + 1) + p_seg_hi[v_i] + 1] - 1;
             END LOOP;
             IF v_need[v_i] = 0 OR v_tables_used < v_need[v_i] THEN
                 v_need[v_i] := v_tables_used;
             END IF;
         END LOOP;
     END LOOP;
+    FOR v_table IN 1 .. p_tables LOOP
+        v_naming := 0;
+        FOR v_s IN 1 .. p_segments LOOP
+            v_naming := v_naming + v_cover[(v_table - 1) * (p_segments + 1) + v_s];
+            IF v_naming > 0 THEN
+                v_cap[v_s] := v_cap[v_s] + 1;
+            END IF;
+        END LOOP;
+    END LOOP;
 
-    -- the arcs (from, to, capacity, cost per unit), each followed by its residual twin
     FOR v_s IN 1 .. p_segments LOOP
-        CONTINUE WHEN v_cap[v_s] = 0;
-        v_from := v_from || ARRAY[v_s + 1, v_s];
-        v_to := v_to || ARRAY[v_s, v_s + 1];
-        v_room := v_room || ARRAY[v_cap[v_s], 0];
-        v_cost := v_cost || ARRAY[0, 0];
+        v_from[2 * v_s - 1] := v_s + 1;
+        v_to[2 * v_s - 1] := v_s;
+        v_room[2 * v_s - 1] := v_cap[v_s];
+        v_from[2 * v_s] := v_s;
+        v_to[2 * v_s] := v_s + 1;
     END LOOP;
     FOR v_i IN 1 .. v_n LOOP
         CONTINUE WHEN v_need[v_i] = 0;
         v_count := v_count + 1;
-        v_from := v_from || ARRAY[p_seg_hi[v_i] + 1, p_seg_lo[v_i]];
-        v_to := v_to || ARRAY[p_seg_lo[v_i], p_seg_hi[v_i] + 1];
-        v_room := v_room || ARRAY[v_need[v_i], 0];
-        v_cost := v_cost || ARRAY[v_scale / v_need[v_i], -(v_scale / v_need[v_i])];
+        v_e := 2 * (p_segments + v_i) - 1;
+        v_from[v_e] := p_seg_hi[v_i] + 1;
+        v_to[v_e] := p_seg_lo[v_i];
+        v_room[v_e] := v_need[v_i];
+        v_cost[v_e] := v_scale / v_need[v_i];
+        v_from[v_e + 1] := p_seg_lo[v_i];
+        v_to[v_e + 1] := p_seg_hi[v_i] + 1;
+        v_cost[v_e + 1] := -(v_scale / v_need[v_i]);
         v_excess[p_seg_hi[v_i] + 1] := v_excess[p_seg_hi[v_i] + 1] + v_need[v_i];
         v_excess[p_seg_lo[v_i]] := v_excess[p_seg_lo[v_i]] - v_need[v_i];
     END LOOP;
-    FOR v_v IN 1 .. p_segments + 1 LOOP
-        CONTINUE WHEN v_excess[v_v] = 0;
-        IF v_excess[v_v] > 0 THEN
-            v_from := v_from || ARRAY[v_source, v_v];
-            v_to := v_to || ARRAY[v_v, v_source];
-            v_left := v_left + v_excess[v_v];
-        ELSE
-            v_from := v_from || ARRAY[v_v, v_sink];
-            v_to := v_to || ARRAY[v_sink, v_v];
-        END IF;
-        v_room := v_room || ARRAY[abs(v_excess[v_v]), 0];
-        v_cost := v_cost || ARRAY[0, 0];
-    END LOOP;
-    v_next := array_fill(0, ARRAY[greatest(cardinality(v_from), 1)]);
-    FOR v_a IN 1 .. cardinality(v_from) LOOP
+    FOR v_a IN 1 .. v_arcs LOOP
+        CONTINUE WHEN v_from[v_a] = 0 OR (v_a <= 2 * p_segments AND v_cap[(v_a + 1) / 2] = 0);
         v_next[v_a] := v_head[v_from[v_a]];
         v_head[v_from[v_a]] := v_a;
     END LOOP;
 
-    -- successive shortest paths from the excess to the deficits
-    WHILE v_left > 0 LOOP
-        v_dist := array_fill(v_inf, ARRAY[p_segments + 3]);
-        v_via := array_fill(0, ARRAY[p_segments + 3]);
-        v_dist[v_source] := 0;
+    -- the free paths: by earliest end, a booking whose window has room for it goes back over it
+    FOR v_i IN SELECT i FROM generate_series(1, v_n) AS i WHERE v_need[i] > 0 ORDER BY p_seg_hi[i], i LOOP
+        v_fits := true;
+        FOR v_s IN p_seg_lo[v_i] .. p_seg_hi[v_i] LOOP
+            IF v_room[2 * v_s - 1] < v_need[v_i] THEN
+                v_fits := false;
+                EXIT;
+            END IF;
+        END LOOP;
+        CONTINUE WHEN NOT v_fits;
+        FOR v_s IN p_seg_lo[v_i] .. p_seg_hi[v_i] LOOP
+            v_room[2 * v_s - 1] := v_room[2 * v_s - 1] - v_need[v_i];
+            v_room[2 * v_s] := v_room[2 * v_s] + v_need[v_i];
+        END LOOP;
+        v_excess[p_seg_hi[v_i] + 1] := v_excess[p_seg_hi[v_i] + 1] - v_need[v_i];
+        v_excess[p_seg_lo[v_i]] := v_excess[p_seg_lo[v_i]] + v_need[v_i];
+    END LOOP;
+
+    -- the overflow, part by part (a part: segments first .. last, all usable; nodes first .. last + 1)
+    v_dist := array_fill(v_inf, ARRAY[p_segments + 1]);
+    v_via := array_fill(0, ARRAY[p_segments + 1]);
+    v_last := 0;
+    LOOP
+        v_first := v_last + 1;
+        WHILE v_first <= p_segments AND v_cap[v_first] = 0 LOOP
+            v_first := v_first + 1;
+        END LOOP;
+        EXIT WHEN v_first > p_segments;
+        v_last := v_first;
+        WHILE v_last < p_segments AND v_cap[v_last + 1] > 0 LOOP
+            v_last := v_last + 1;
+        END LOOP;
         LOOP
+            -- shortest paths from every node with excess left
             v_changed := false;
-            FOR v_k IN 0 .. p_segments + 1 LOOP
-                v_u := CASE WHEN v_k = 0 THEN v_source ELSE p_segments + 2 - v_k END;
-                CONTINUE WHEN v_dist[v_u] = v_inf;
-                v_e := v_head[v_u];
-                WHILE v_e > 0 LOOP
-                    IF v_room[v_e] > 0 AND v_dist[v_u] + v_cost[v_e] < v_dist[v_to[v_e]] THEN
-                        v_dist[v_to[v_e]] := v_dist[v_u] + v_cost[v_e];
-                        v_via[v_to[v_e]] := v_e;
-                        v_changed := true;
-                    END IF;
-                    v_e := v_next[v_e];
-                END LOOP;
+            FOR v_v IN v_first .. v_last + 1 LOOP
+                v_dist[v_v] := CASE WHEN v_excess[v_v] > 0 THEN 0 ELSE v_inf END;
+                v_via[v_v] := 0;
+                v_changed := v_changed OR v_excess[v_v] > 0;
             END LOOP;
             EXIT WHEN NOT v_changed;
+            WHILE v_changed LOOP
+                v_changed := false;
+                FOR v_v IN REVERSE v_last + 1 .. v_first LOOP
+                    CONTINUE WHEN v_dist[v_v] = v_inf;
+                    v_e := v_head[v_v];
+                    WHILE v_e > 0 LOOP
+                        IF v_room[v_e] > 0 AND v_dist[v_v] + v_cost[v_e] < v_dist[v_to[v_e]] THEN
+                            v_dist[v_to[v_e]] := v_dist[v_v] + v_cost[v_e];
+                            v_via[v_to[v_e]] := v_e;
+                            v_changed := true;
+                        END IF;
+                        v_e := v_next[v_e];
+                    END LOOP;
+                END LOOP;
+            END LOOP;
+            -- to the nearest deficit (every excess has a path back: its booking's own arc)
+            v_sink := 0;
+            FOR v_v IN v_first .. v_last + 1 LOOP
+                IF v_excess[v_v] < 0 AND v_dist[v_v] < v_inf AND (v_sink = 0 OR v_dist[v_v] < v_dist[v_sink]) THEN
+                    v_sink := v_v;
+                END IF;
+            END LOOP;
+            v_flow := -v_excess[v_sink];
+            v_u := v_sink;
+            WHILE v_via[v_u] > 0 LOOP
+                v_flow := least(v_flow, v_room[v_via[v_u]]);
+                v_u := v_from[v_via[v_u]];
+            END LOOP;
+            v_source := v_u;
+            v_flow := least(v_flow, v_excess[v_source]);
+            v_u := v_sink;
+            WHILE v_via[v_u] > 0 LOOP
+                v_e := v_via[v_u];
+                v_room[v_e] := v_room[v_e] - v_flow;
+                v_room[v_e + CASE WHEN v_e % 2 = 1 THEN 1 ELSE -1 END] :=
+                    v_room[v_e + CASE WHEN v_e % 2 = 1 THEN 1 ELSE -1 END] + v_flow;
+                v_u := v_from[v_e];
+            END LOOP;
+            v_excess[v_source] := v_excess[v_source] - v_flow;
+            v_excess[v_sink] := v_excess[v_sink] + v_flow;
+            v_paid := v_paid + v_flow::bigint * v_dist[v_sink];
         END LOOP;
-        v_flow := v_left;
-        v_u := v_sink;
-        WHILE v_u <> v_source LOOP
-            v_flow := least(v_flow, v_room[v_via[v_u]]);
-            v_u := v_from[v_via[v_u]];
-        END LOOP;
-        v_u := v_sink;
-        WHILE v_u <> v_source LOOP
-            v_e := v_via[v_u];
-            v_room[v_e] := v_room[v_e] - v_flow;
-            v_room[v_e + CASE WHEN v_e % 2 = 1 THEN 1 ELSE -1 END] :=
-                v_room[v_e + CASE WHEN v_e % 2 = 1 THEN 1 ELSE -1 END] + v_flow;
-            v_u := v_from[v_e];
-        END LOOP;
-        v_paid := v_paid + v_flow::bigint * v_dist[v_sink];
-        v_left := v_left - v_flow;
     END LOOP;
     -- floor(count - paid / scale)
     RETURN v_count - ((v_paid + v_scale - 1) / v_scale)::integer;

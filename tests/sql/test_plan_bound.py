@@ -116,3 +116,22 @@ def test_the_bound_and_the_plan_against_brute_force(conn, model):
     best = optimum(model, lo, hi)
     assert len(used) <= best <= bound
     assert bound == relaxation(model, lo, hi)
+
+
+def test_a_table_named_twice_in_a_candidate_counts_once(conn):
+    """One booking, one segment, one table; its only candidate names table 1 twice: still one table
+    needed, so the bound is 1 (counted twice, the relaxation would find no room and say 0)."""
+    bound = conn.execute(
+        "SELECT seating._plan_bound(%s, %s, %s, %s, %s, %s, %s, %s)", ([1], [1], [1], [1], [1, 1, 0], 3, 1, 1)
+    ).fetchone()[0]
+    assert bound == 1
+
+
+def test_parts_of_time_no_booking_spans_are_bounded_apart(conn):
+    """Two evenings in one batch, segments 1-2 and 4-5 (segment 3 has no booking): one table, on
+    each evening two bookings that overlap on it. Each evening seats one, so the bound is 2."""
+    bound = conn.execute(
+        "SELECT seating._plan_bound(%s, %s, %s, %s, %s, %s, %s, %s)",
+        ([1, 2, 4, 5], [2, 2, 5, 5], [1, 2, 3, 4], [1, 2, 3, 4], [1, 1, 1, 1], 1, 1, 5),
+    ).fetchone()[0]
+    assert bound == 2
