@@ -45,8 +45,11 @@ BEGIN
         RETURN v_base || jsonb_build_object('reason', 'no_capacity',
             'largestTableCapacity', (SELECT max(t.capacity) FROM seating.table_inventory AS t
                                       WHERE t.restaurant_id = p_booking.restaurant_id AND t.active),
-            'message', format('No table or group of up to %s joinable tables in one zone seats a party of %s.',
-                              p_restaurant.max_tables_per_booking, p_booking.party_size));
+            'message', CASE WHEN p_restaurant.max_tables_per_booking = 1
+                            THEN format('No table seats a party of %s (tables are not joined here: at most 1 a booking).',
+                                        p_booking.party_size)
+                            ELSE format('No table or group of up to %s joinable tables in one zone seats a party of %s.',
+                                        p_restaurant.max_tables_per_booking, p_booking.party_size) END);
     END IF;
 
     SELECT array_agg(DISTINCT x.id) INTO v_within

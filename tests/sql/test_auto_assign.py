@@ -80,6 +80,12 @@ def test_no_fit_says_why_and_writes_nothing(conn, floor):
     with raises_code("NO_FIT") as info:
         call(conn, "auto_assign", hana, floor.booking(party_size=40), None)
     assert info.details["reason"] == "no_capacity" and info.details["maxTablesPerBooking"] == 3
+    assert "group of up to 3 joinable tables" in info.message
+    conn.execute("UPDATE seating.restaurants SET max_tables_per_booking = 1 WHERE id = %s", (floor.id,))
+    with raises_code("NO_FIT") as info:
+        call(conn, "auto_assign", hana, floor.booking(party_size=40), None)
+    assert info.message.startswith("No table seats a party of 40 (tables are not joined here")
+    conn.execute("UPDATE seating.restaurants SET max_tables_per_booking = 3 WHERE id = %s", (floor.id,))
 
     with raises_code("NO_FIT") as info:  # T5 seats 6 but is fixed; joined 4+4 leave too many seats
         conn.execute("UPDATE seating.restaurants SET slack_budget = 0 WHERE id = %s", (floor.id,))
