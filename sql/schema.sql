@@ -3319,6 +3319,11 @@ BEGIN
                     v_sink := v_v;
                 END IF;
             END LOOP;
+            IF v_sink = 0 THEN
+                -- cannot happen (unseating every booking is a feasible flow, so some deficit is
+                -- always reachable); should it, the number of bookings is still a bound
+                RETURN v_count;
+            END IF;
             v_flow := -v_excess[v_sink];
             v_u := v_sink;
             WHILE v_via[v_u] > 0 LOOP
