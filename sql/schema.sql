@@ -2770,7 +2770,7 @@ BEGIN
             'largestTableCapacity', (SELECT max(t.capacity) FROM seating.table_inventory AS t
                                       WHERE t.restaurant_id = p_booking.restaurant_id AND t.active),
             'message', CASE WHEN p_restaurant.max_tables_per_booking = 1
-                            THEN format('No table seats a party of %s (tables are not joined here: at most 1 a booking).',
+                            THEN format('No table seats a party of %s (this restaurant does not join tables).',
                                         p_booking.party_size)
                             ELSE format('No table or group of up to %s joinable tables in one zone seats a party of %s.',
                                         p_restaurant.max_tables_per_booking, p_booking.party_size) END);
@@ -2781,7 +2781,8 @@ BEGIN
      CROSS JOIN LATERAL unnest(g.table_ids) AS x (id);
     IF v_within IS NULL THEN
         RETURN v_base || jsonb_build_object('reason', 'slack', 'fewestEmptySeats', v_fewest,
-            'message', format('Every table or group that seats a party of %s leaves at least %s empty seats; the slack budget is %s.',
+            'message', format('Every %s that seats a party of %s leaves at least %s empty seats; the slack budget is %s.',
+                              CASE WHEN p_restaurant.max_tables_per_booking = 1 THEN 'table' ELSE 'table or group' END,
                               p_booking.party_size, v_fewest, p_restaurant.slack_budget));
     END IF;
 
@@ -3153,7 +3154,7 @@ END;
 $function$;
 COMMENT ON FUNCTION seating._plan_batch(integer[],integer[],integer[],integer[],integer[],integer[],integer[],integer,integer,integer,integer,boolean,integer) IS 'The batch plan of api.auto_assign_pending: per booking the candidate it gets (0: none), seating as many as greedy, augmenting chains and bounded plateau moves find (p_moves, p_deep: chains two deep after a move; stops once p_bound are seated). Pure.';
 
-CREATE OR REPLACE FUNCTION seating._plan_bound(p_seg_lo integer[], p_seg_hi integer[], p_cand_first integer[], p_cand_last integer[], p_cand_tables integer[], p_width integer, p_tables integer, p_segments integer)
+CREATE OR REPLACE FUNCTION seating._plan_bound(p_seg_lo integer[], p_seg_hi integer[], p_cand_first integer[], p_cand_last integer[], p_cand_tables integer[], p_width integer, p_tables integer, p_segments integer, p_budget integer DEFAULT 200000)
  RETURNS integer
  LANGUAGE plpgsql
  IMMUTABLE
@@ -3195,6 +3196,7 @@ DECLARE
     v_sink integer;
     v_source integer;
     v_i integer;
+    v_scans integer := 0;  -- arcs looked at by the shortest-path searches
     v_inf constant integer := 1000000000;
 BEGIN
     FOR v_k IN 2 .. p_width LOOP
@@ -3303,6 +3305,7 @@ BEGIN
                     CONTINUE WHEN v_dist[v_v] = v_inf;
                     v_e := v_head[v_v];
                     WHILE v_e > 0 LOOP
+                        v_scans := v_scans + 1;
                         IF v_room[v_e] > 0 AND v_dist[v_v] + v_cost[v_e] < v_dist[v_to[v_e]] THEN
                             v_dist[v_to[v_e]] := v_dist[v_v] + v_cost[v_e];
                             v_via[v_to[v_e]] := v_e;
@@ -3343,13 +3346,21 @@ BEGIN
             v_excess[v_source] := v_excess[v_source] - v_flow;
             v_excess[v_sink] := v_excess[v_sink] + v_flow;
             v_paid := v_paid + v_flow::bigint * v_dist[v_sink];
+            IF v_scans > p_budget THEN
+                -- out of budget (an evening booked many times over): successive shortest paths
+                -- never get shorter, so each unit left in this part costs at least this one's
+                -- path, and the parts not yet solved at least nothing; still a bound, if looser
+                v_paid := v_paid + v_dist[v_sink]::bigint
+                          * (SELECT coalesce(sum(x), 0) FROM unnest(v_excess[v_first : v_last + 1]) AS x WHERE x > 0);
+                RETURN v_count - ((v_paid + v_scale - 1) / v_scale)::integer;
+            END IF;
         END LOOP;
     END LOOP;
     -- floor(count - paid / scale)
     RETURN v_count - ((v_paid + v_scale - 1) / v_scale)::integer;
 END;
 $function$;
-COMMENT ON FUNCTION seating._plan_bound(integer[],integer[],integer[],integer[],integer[],integer,integer,integer) IS 'Batch plan: an upper bound on the bookings any assignment seats (the floor of a linear relaxation: per segment, the seated bookings'' least table counts within the usable tables; solved exactly as a min-cost flow). Pure.';
+COMMENT ON FUNCTION seating._plan_bound(integer[],integer[],integer[],integer[],integer[],integer,integer,integer,integer) IS 'Batch plan: an upper bound on the bookings any assignment seats (the floor of a linear relaxation: per segment, the seated bookings'' least table counts within the usable tables; solved exactly as a min-cost flow). Pure.';
 
 CREATE OR REPLACE FUNCTION seating._plan_mark(p_occ bigint[], p_tables integer, p_segments integer, p_words integer, p_cand_tables integer[], p_width integer, p_cand integer, p_lo integer, p_hi integer, p_masks bigint[], p_booking integer, p_take boolean)
  RETURNS bigint[]

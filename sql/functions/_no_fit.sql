@@ -46,7 +46,7 @@ BEGIN
             'largestTableCapacity', (SELECT max(t.capacity) FROM seating.table_inventory AS t
                                       WHERE t.restaurant_id = p_booking.restaurant_id AND t.active),
             'message', CASE WHEN p_restaurant.max_tables_per_booking = 1
-                            THEN format('No table seats a party of %s (tables are not joined here: at most 1 a booking).',
+                            THEN format('No table seats a party of %s (this restaurant does not join tables).',
                                         p_booking.party_size)
                             ELSE format('No table or group of up to %s joinable tables in one zone seats a party of %s.',
                                         p_restaurant.max_tables_per_booking, p_booking.party_size) END);
@@ -57,7 +57,8 @@ BEGIN
      CROSS JOIN LATERAL unnest(g.table_ids) AS x (id);
     IF v_within IS NULL THEN
         RETURN v_base || jsonb_build_object('reason', 'slack', 'fewestEmptySeats', v_fewest,
-            'message', format('Every table or group that seats a party of %s leaves at least %s empty seats; the slack budget is %s.',
+            'message', format('Every %s that seats a party of %s leaves at least %s empty seats; the slack budget is %s.',
+                              CASE WHEN p_restaurant.max_tables_per_booking = 1 THEN 'table' ELSE 'table or group' END,
                               p_booking.party_size, v_fewest, p_restaurant.slack_budget));
     END IF;
 

@@ -24,7 +24,9 @@
 -- the start run backwards in time), to the nearest node with a deficit. Segments no booking
 -- covers cut time into parts that share no arc (one per day of a long range): each part is
 -- solved on its own, so the cost grows with the days, not their square.
--- The linear optimum is then (bookings with a candidate) - (least cost) / lcm. cap(s) comes
+-- The linear optimum is then (bookings with a candidate) - (least cost) / lcm. Past p_budget
+-- arcs scanned (an evening booked many times over: each unit of overflow is one search) it
+-- stops with a looser bound that is still valid (see there). cap(s) comes
 -- from a difference array per table (+1 where a booking naming it starts, -1 after it ends),
 -- so long windows cost no more than short ones.
 -- With every m_i = 1 this is per segment "no more bookings than usable tables", whose
@@ -32,7 +34,8 @@
 -- evenings of 40 bookings against 17 (bench/notes.md).
 CREATE OR REPLACE FUNCTION seating._plan_bound(
     p_seg_lo integer[], p_seg_hi integer[], p_cand_first integer[], p_cand_last integer[],
-    p_cand_tables integer[], p_width integer, p_tables integer, p_segments integer)
+    p_cand_tables integer[], p_width integer, p_tables integer, p_segments integer,
+    p_budget integer DEFAULT 200000)
 RETURNS integer
 LANGUAGE plpgsql
 IMMUTABLE
@@ -74,6 +77,7 @@ DECLARE
     v_sink integer;
     v_source integer;
     v_i integer;
+    v_scans integer := 0;  -- arcs looked at by the shortest-path searches
     v_inf constant integer := 1000000000;
 BEGIN
     FOR v_k IN 2 .. p_width LOOP
@@ -182,6 +186,7 @@ BEGIN
                     CONTINUE WHEN v_dist[v_v] = v_inf;
                     v_e := v_head[v_v];
                     WHILE v_e > 0 LOOP
+                        v_scans := v_scans + 1;
                         IF v_room[v_e] > 0 AND v_dist[v_v] + v_cost[v_e] < v_dist[v_to[v_e]] THEN
                             v_dist[v_to[v_e]] := v_dist[v_v] + v_cost[v_e];
                             v_via[v_to[v_e]] := v_e;
@@ -222,6 +227,14 @@ BEGIN
             v_excess[v_source] := v_excess[v_source] - v_flow;
             v_excess[v_sink] := v_excess[v_sink] + v_flow;
             v_paid := v_paid + v_flow::bigint * v_dist[v_sink];
+            IF v_scans > p_budget THEN
+                -- out of budget (an evening booked many times over): successive shortest paths
+                -- never get shorter, so each unit left in this part costs at least this one's
+                -- path, and the parts not yet solved at least nothing; still a bound, if looser
+                v_paid := v_paid + v_dist[v_sink]::bigint
+                          * (SELECT coalesce(sum(x), 0) FROM unnest(v_excess[v_first : v_last + 1]) AS x WHERE x > 0);
+                RETURN v_count - ((v_paid + v_scale - 1) / v_scale)::integer;
+            END IF;
         END LOOP;
     END LOOP;
     -- floor(count - paid / scale)
@@ -229,6 +242,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION seating._plan_bound(integer[], integer[], integer[], integer[], integer[], integer, integer, integer) IS
+COMMENT ON FUNCTION seating._plan_bound(integer[], integer[], integer[], integer[], integer[], integer, integer, integer, integer) IS
     'Batch plan: an upper bound on the bookings any assignment seats (the floor of a linear relaxation: per segment, the seated bookings'' least table counts within the usable tables; solved exactly as a min-cost flow). Pure.';
-REVOKE ALL ON FUNCTION seating._plan_bound(integer[], integer[], integer[], integer[], integer[], integer, integer, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION seating._plan_bound(integer[], integer[], integer[], integer[], integer[], integer, integer, integer, integer) FROM PUBLIC;

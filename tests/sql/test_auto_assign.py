@@ -84,7 +84,7 @@ def test_no_fit_says_why_and_writes_nothing(conn, floor):
     conn.execute("UPDATE seating.restaurants SET max_tables_per_booking = 1 WHERE id = %s", (floor.id,))
     with raises_code("NO_FIT") as info:
         call(conn, "auto_assign", hana, floor.booking(party_size=40), None)
-    assert info.message.startswith("No table seats a party of 40 (tables are not joined here")
+    assert info.message == "No table seats a party of 40 (this restaurant does not join tables)."
     conn.execute("UPDATE seating.restaurants SET max_tables_per_booking = 3 WHERE id = %s", (floor.id,))
 
     with raises_code("NO_FIT") as info:  # T5 seats 6 but is fixed; joined 4+4 leave too many seats
