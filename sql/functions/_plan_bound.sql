@@ -48,18 +48,18 @@ DECLARE
     v_cover integer[] := array_fill(0, ARRAY[greatest((p_segments + 1) * p_tables, 1)]);
     v_seen integer[] := array_fill(0, ARRAY[greatest(p_tables, 1)]);  -- the last booking that named table t
     v_in_candidate integer[] := array_fill(0, ARRAY[greatest(p_tables, 1)]);  -- the last candidate that did
-    v_need integer[] := array_fill(0, ARRAY[greatest(cardinality(p_seg_lo), 1)]);  -- m_i; 0: no candidate
+    v_need integer[] := array_fill(0, ARRAY[greatest(v_n, 1)]);  -- m_i; 0: no candidate
     v_scale integer := 1;
     v_count integer := 0;
     -- the network on nodes 1 .. p_segments + 1: capacity arc s + 1 -> s is 2s - 1, booking i's
     -- arc hi_i + 1 -> lo_i is 2(p_segments + i) - 1; each arc's residual twin is the next one
-    v_arcs integer := 2 * (p_segments + cardinality(p_seg_lo));
-    v_from integer[] := array_fill(0, ARRAY[2 * (p_segments + cardinality(p_seg_lo)) + 1]);
-    v_to integer[] := array_fill(0, ARRAY[2 * (p_segments + cardinality(p_seg_lo)) + 1]);
-    v_room integer[] := array_fill(0, ARRAY[2 * (p_segments + cardinality(p_seg_lo)) + 1]);
-    v_cost integer[] := array_fill(0, ARRAY[2 * (p_segments + cardinality(p_seg_lo)) + 1]);
+    v_arcs integer := 2 * (p_segments + v_n);
+    v_from integer[] := array_fill(0, ARRAY[greatest(v_arcs, 1)]);
+    v_to integer[] := array_fill(0, ARRAY[greatest(v_arcs, 1)]);
+    v_room integer[] := array_fill(0, ARRAY[greatest(v_arcs, 1)]);
+    v_cost integer[] := array_fill(0, ARRAY[greatest(v_arcs, 1)]);
     v_head integer[] := array_fill(0, ARRAY[p_segments + 1]);
-    v_next integer[] := array_fill(0, ARRAY[2 * (p_segments + cardinality(p_seg_lo)) + 1]);
+    v_next integer[] := array_fill(0, ARRAY[greatest(v_arcs, 1)]);
     v_excess integer[] := array_fill(0, ARRAY[p_segments + 1]);  -- > 0: to send back; < 0: to receive
     v_dist integer[];
     v_via integer[];
