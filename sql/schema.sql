@@ -437,6 +437,7 @@ DECLARE
     v_ids uuid[];
     v_held_by text[];
     v_own uuid[];
+    v_party integer[];
     v_order integer[];
     v_seg_lo integer[];
     v_seg_hi integer[];
@@ -489,10 +490,11 @@ BEGIN
           FROM numbered AS w CROSS JOIN LATERAL (VALUES (lower(w.during)), (upper(w.during))) AS v (x)
     )
     SELECT array_agg(w.id ORDER BY w.i), array_agg(w.held_by ORDER BY w.i), array_agg(w.own_session ORDER BY w.i),
+           array_agg(w.party_size ORDER BY w.i),
            array_agg(array_position(p.at, lower(w.during)) ORDER BY w.i),
            array_agg(array_position(p.at, upper(w.during)) - 1 ORDER BY w.i),
            max(cardinality(p.at)) - 1
-      INTO v_ids, v_held_by, v_own, v_seg_lo, v_seg_hi, v_segments
+      INTO v_ids, v_held_by, v_own, v_party, v_seg_lo, v_seg_hi, v_segments
       FROM numbered AS w CROSS JOIN points AS p;
 
     IF v_ids IS NULL THEN
@@ -568,14 +570,13 @@ BEGIN
         EXIT WHEN v_pass > 1 AND v_deadline > interval '0'
               AND clock_timestamp() - statement_timestamp() > v_deadline / 2;
         v_order := ARRAY(SELECT x.i FROM generate_series(1, cardinality(v_ids)) AS x (i)
-                          JOIN seating.bookings AS b ON b.restaurant_id = p_restaurant_id AND b.id = v_ids[x.i]
                          CROSS JOIN LATERAL (VALUES (v_last[x.i] - v_first[x.i])) AS k (candidates)
                          ORDER BY CASE (v_pass - 1) % 4 WHEN 0 THEN v_seg_hi[x.i] WHEN 1 THEN -v_seg_lo[x.i]
-                                                      WHEN 2 THEN k.candidates ELSE -b.party_size END,
+                                                      WHEN 2 THEN k.candidates ELSE -v_party[x.i] END,
                                   CASE WHEN v_pass <= 4 THEN v_seg_hi[x.i] ELSE k.candidates END,
-                                  CASE WHEN v_pass <= 4 THEN b.party_size ELSE -v_seg_lo[x.i] END,
-                                  CASE WHEN v_pass <= 4 THEN k.candidates ELSE -b.party_size END,
-                                  CASE WHEN v_pass <= 4 THEN b.id END, b.id DESC);
+                                  CASE WHEN v_pass <= 4 THEN v_party[x.i] ELSE -v_seg_lo[x.i] END,
+                                  CASE WHEN v_pass <= 4 THEN k.candidates ELSE -v_party[x.i] END,
+                                  CASE WHEN v_pass <= 4 THEN v_ids[x.i] END, v_ids[x.i] DESC);
         v_try := seating._plan_batch(v_order, v_seg_lo, v_seg_hi, v_first, v_last, v_cand_tables, v_cand_class,
                                      v_width, v_tables, v_segments,
                                      CASE WHEN cardinality(v_ids) <= 40 THEN 150 WHEN cardinality(v_ids) <= 60 THEN 400 ELSE 250 END,
