@@ -450,6 +450,7 @@ DECLARE
     v_segments integer;
     v_plan integer[];
     v_try integer[];
+    v_branched integer := -1;  -- the plan's count when the branch and bound last started from it
     v_seated integer := -1;
     v_try_seated integer;
     v_bound integer;
@@ -552,35 +553,48 @@ BEGIN
     -- 2. the plan. The search stops at the bound, which proves the plan an optimum. It starts
     -- from a greedy order: earliest end, smallest party, fewest candidates (interval
     -- scheduling's rule: who frees the tables first goes first). A batch of up to 40 bookings
-    -- that stops short of the bound searches again from other orders: the same rule run
-    -- backwards in time (latest start first), the fewest candidates first, the largest party
-    -- first; then these four once more with their ties taken the other way (fewest candidates,
-    -- latest start, largest party), which starts the search elsewhere. The plan that seats the
-    -- most wins. Budgets, measured (bench/notes.md): a small batch affords chains two deep
-    -- after each move, and up to 40 bookings eight searches of 150 moves; a large one stays
-    -- within its time with one search of 250 moves.
+    -- that stops short of the bound searches on: from three other orders (the same rule run
+    -- backwards in time, the fewest candidates first, the largest party first); then a branch
+    -- and bound from the best plan for one booking more (seating._plan_branch, 2000 nodes);
+    -- then up to 16 shuffles of the bookings (md5 of the pass and the booking id: the same
+    -- shuffle every run), and the branch and bound once more if they found a better plan to
+    -- start from. Where the rules end one short, the optimum often differs from their plan in
+    -- 7-13 bookings: each shuffle finds it about one time in seven, the branch and bound finds
+    -- others at once (bench/notes.md). The plan that seats the most wins. Budgets, measured: a
+    -- small batch affords chains two deep after each move and 150 moves a search; a large one
+    -- stays within its time with one search of 250 moves.
     v_width := v_restaurant.max_tables_per_booking;
     v_deadline := current_setting('statement_timeout')::interval;
     v_bound := seating._plan_bound(v_seg_lo, v_seg_hi, v_first, v_last, v_cand_tables, v_width, v_tables, v_segments);
-    FOR v_pass IN 1 .. CASE WHEN cardinality(v_ids) <= 40 THEN 8 ELSE 1 END LOOP
+    FOR v_pass IN 1 .. CASE WHEN cardinality(v_ids) <= 40 THEN 22 ELSE 1 END LOOP
         EXIT WHEN v_seated >= v_bound;
         -- under a deadline (the app sets statement_timeout to its request deadline) another
         -- search starts only in the statement's first half: a slow machine searches less
         -- rather than time out; with no deadline (psql, the bench) the plan is the same each time
         EXIT WHEN v_pass > 1 AND v_deadline > interval '0'
               AND clock_timestamp() - statement_timestamp() > v_deadline / 2;
-        v_order := ARRAY(SELECT x.i FROM generate_series(1, cardinality(v_ids)) AS x (i)
-                         CROSS JOIN LATERAL (VALUES (v_last[x.i] - v_first[x.i])) AS k (candidates)
-                         ORDER BY CASE (v_pass - 1) % 4 WHEN 0 THEN v_seg_hi[x.i] WHEN 1 THEN -v_seg_lo[x.i]
-                                                      WHEN 2 THEN k.candidates ELSE -v_party[x.i] END,
-                                  CASE WHEN v_pass <= 4 THEN v_seg_hi[x.i] ELSE k.candidates END,
-                                  CASE WHEN v_pass <= 4 THEN v_party[x.i] ELSE -v_seg_lo[x.i] END,
-                                  CASE WHEN v_pass <= 4 THEN k.candidates ELSE -v_party[x.i] END,
-                                  CASE WHEN v_pass <= 4 THEN v_ids[x.i] END, v_ids[x.i] DESC);
-        v_try := seating._plan_batch(v_order, v_seg_lo, v_seg_hi, v_first, v_last, v_cand_tables, v_cand_class,
-                                     v_width, v_tables, v_segments,
-                                     CASE WHEN cardinality(v_ids) <= 40 THEN 150 WHEN cardinality(v_ids) <= 60 THEN 400 ELSE 250 END,
-                                     cardinality(v_ids) <= 60, v_bound);
+        IF v_pass IN (5, 22) THEN
+            CONTINUE WHEN v_seated = v_branched;  -- the shuffles found nothing better to start from
+            v_branched := v_seated;
+            v_try := seating._plan_branch(v_plan, v_seated + 1, v_seg_lo, v_seg_hi, v_first, v_last, v_cand_tables,
+                                          v_width, v_tables, v_segments, 2000);
+            CONTINUE WHEN v_try IS NULL;
+        ELSE
+            IF v_pass <= 4 THEN
+                v_order := ARRAY(SELECT x.i FROM generate_series(1, cardinality(v_ids)) AS x (i)
+                                 CROSS JOIN LATERAL (VALUES (v_last[x.i] - v_first[x.i])) AS k (candidates)
+                                 ORDER BY CASE v_pass WHEN 1 THEN v_seg_hi[x.i] WHEN 2 THEN -v_seg_lo[x.i]
+                                                      WHEN 3 THEN k.candidates ELSE -v_party[x.i] END,
+                                          v_seg_hi[x.i], v_party[x.i], k.candidates, v_ids[x.i]);
+            ELSE
+                v_order := ARRAY(SELECT x.i FROM generate_series(1, cardinality(v_ids)) AS x (i)
+                                 ORDER BY md5(v_pass || '/' || v_ids[x.i]), x.i);
+            END IF;
+            v_try := seating._plan_batch(v_order, v_seg_lo, v_seg_hi, v_first, v_last, v_cand_tables, v_cand_class,
+                                         v_width, v_tables, v_segments,
+                                         CASE WHEN cardinality(v_ids) <= 40 THEN 150 WHEN cardinality(v_ids) <= 60 THEN 400 ELSE 250 END,
+                                         cardinality(v_ids) <= 60, v_bound);
+        END IF;
         v_try_seated := (SELECT count(*) FROM unnest(v_try) AS c WHERE c > 0);
         IF v_try_seated > v_seated THEN
             v_plan := v_try;
@@ -3369,6 +3383,260 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION seating._plan_bound(integer[],integer[],integer[],integer[],integer[],integer,integer,integer,integer) IS 'Batch plan: an upper bound on the bookings any assignment seats (the floor of a linear relaxation: per segment, the seated bookings'' least table counts within the usable tables; solved exactly as a min-cost flow). Pure.';
+
+CREATE OR REPLACE FUNCTION seating._plan_branch(p_hint integer[], p_target integer, p_seg_lo integer[], p_seg_hi integer[], p_cand_first integer[], p_cand_last integer[], p_cand_tables integer[], p_width integer, p_tables integer, p_segments integer, p_nodes integer)
+ RETURNS integer[]
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+DECLARE
+    v_n integer := cardinality(p_seg_lo);
+    v_words integer := (p_segments + 61) / 62;  -- 62 segments a word, as seating._plan_batch
+    v_occ bigint[] := array_fill(0::bigint, ARRAY[greatest(p_tables * ((p_segments + 61) / 62), 1)]);
+    v_masks bigint[] := array_fill(0::bigint, ARRAY[greatest(cardinality(p_seg_lo) * ((p_segments + 61) / 62), 1)]);
+    v_need integer[] := array_fill(0, ARRAY[greatest(v_n, 1)]);  -- fewest tables of any candidate
+    v_cand_need integer[];  -- per candidate, its tables (a table named twice counts once)
+    v_bits bigint;
+    v_order integer[];   -- the tree's depth d decides booking v_order[d]
+    v_by_start integer[];
+    v_depth integer[] := array_fill(0, ARRAY[greatest(v_n, 1)]);  -- the depth deciding booking i
+    v_option integer[];  -- per depth: the next option to try
+    v_plan integer[] := array_fill(0, ARRAY[greatest(v_n, 1)]);
+    -- the bound's work arrays
+    v_alive_need integer[] := array_fill(0, ARRAY[greatest(v_n, 1)]);  -- 0: dead or decided
+    v_usable bigint[] := array_fill(0::bigint, ARRAY[greatest(p_tables * ((p_segments + 61) / 62), 1)]);
+    v_count integer[] := array_fill(0, ARRAY[greatest(p_width, 1), p_segments + 2]);
+    v_cap integer[] := array_fill(0, ARRAY[p_segments + 1]);
+    v_load integer[] := array_fill(0, ARRAY[p_segments + 1]);
+    v_kept integer[];
+    v_d integer := 1;
+    v_seated integer := 0;
+    v_nodes integer := 0;
+    v_u integer;
+    v_c integer;
+    v_t integer;
+    v_o integer;
+    v_span integer;
+    v_free boolean;
+    v_bound integer;
+    v_room integer;
+    v_take integer;
+    v_drop integer;
+    v_k integer;
+    v_over integer;
+    v_descend boolean;
+BEGIN
+    IF v_n = 0 THEN
+        RETURN CASE WHEN p_target <= 0 THEN '{}'::integer[] END;
+    END IF;
+    FOR v_i IN 1 .. v_n LOOP
+        FOR v_s IN p_seg_lo[v_i] .. p_seg_hi[v_i] LOOP
+            v_masks[(v_i - 1) * v_words + (v_s - 1) / 62 + 1] :=
+                v_masks[(v_i - 1) * v_words + (v_s - 1) / 62 + 1] | (1::bigint << ((v_s - 1) % 62));
+        END LOOP;
+    END LOOP;
+    v_cand_need := ARRAY(SELECT (SELECT count(DISTINCT t) FROM unnest(p_cand_tables[(c - 1) * p_width + 1 : c * p_width]) AS t WHERE t > 0)
+                           FROM generate_series(1, cardinality(p_cand_tables) / greatest(p_width, 1)) AS c ORDER BY c);
+    FOR v_i IN 1 .. v_n LOOP
+        v_need[v_i] := (SELECT min(v_cand_need[c]) FROM generate_series(p_cand_first[v_i], p_cand_last[v_i]) AS c);
+    END LOOP;
+    v_order := ARRAY(SELECT i FROM generate_series(1, v_n) AS i WHERE p_cand_first[i] <= p_cand_last[i]
+                      ORDER BY v_need[i] DESC, p_cand_last[i] - p_cand_first[i], p_seg_lo[i], p_seg_hi[i], i);
+    v_by_start := ARRAY(SELECT i FROM unnest(v_order) AS i ORDER BY p_seg_lo[i], p_seg_hi[i], i);
+    FOR v_x IN 1 .. cardinality(v_order) LOOP
+        v_depth[v_order[v_x]] := v_x;
+    END LOOP;
+    v_option := array_fill(-1, ARRAY[cardinality(v_order) + 1]);  -- -1: the node is new
+
+    WHILE v_d >= 1 LOOP
+        IF v_option[v_d] = -1 THEN
+            -- a new node: done, a leaf, or cut by the bound
+            IF v_seated >= p_target THEN
+                RETURN v_plan;
+            END IF;
+            v_nodes := v_nodes + 1;
+            IF v_nodes > p_nodes THEN
+                RETURN NULL;
+            END IF;
+            v_bound := 0;
+            IF v_d <= cardinality(v_order) AND v_seated + cardinality(v_order) - v_d + 1 >= p_target THEN
+                -- the undecided bookings still alive: their least tables and usable tables
+                FOR v_x IN 1 .. cardinality(v_usable) LOOP
+                    v_usable[v_x] := 0;
+                END LOOP;
+                FOR v_x IN v_d .. cardinality(v_order) LOOP
+                    v_u := v_order[v_x];
+                    v_alive_need[v_u] := 0;
+                    FOR v_c IN p_cand_first[v_u] .. p_cand_last[v_u] LOOP
+                        v_free := true;
+                        <<test1>>
+                        FOR v_y IN 1 .. p_width LOOP
+                            v_t := p_cand_tables[(v_c - 1) * p_width + v_y];
+                            EXIT WHEN v_t = 0;
+                            FOR v_w IN 1 .. v_words LOOP
+                                IF v_occ[(v_t - 1) * v_words + v_w] & v_masks[(v_u - 1) * v_words + v_w] <> 0 THEN
+                                    v_free := false;
+                                    EXIT test1;
+                                END IF;
+                            END LOOP;
+                        END LOOP;
+                        CONTINUE WHEN NOT v_free;
+                        IF v_alive_need[v_u] = 0 OR v_cand_need[v_c] < v_alive_need[v_u] THEN
+                            v_alive_need[v_u] := v_cand_need[v_c];
+                        END IF;
+                        FOR v_y IN 1 .. p_width LOOP
+                            v_t := p_cand_tables[(v_c - 1) * p_width + v_y];
+                            EXIT WHEN v_t = 0;
+                            FOR v_w IN 1 .. v_words LOOP
+                                v_usable[(v_t - 1) * v_words + v_w] := v_usable[(v_t - 1) * v_words + v_w]
+                                                                       | v_masks[(v_u - 1) * v_words + v_w];
+                            END LOOP;
+                        END LOOP;
+                    END LOOP;
+                END LOOP;
+                -- cap(s): tables free over s that a live booking over s could use; k(s) in v_cap
+                FOR v_s IN 1 .. p_segments + 1 LOOP
+                    v_cap[v_s] := 0;
+                    v_load[v_s] := 0;
+                END LOOP;
+                FOR v_m IN 1 .. p_width LOOP
+                    FOR v_s IN 1 .. p_segments + 1 LOOP
+                        v_count[v_m][v_s] := 0;
+                    END LOOP;
+                END LOOP;
+                FOR v_t IN 1 .. p_tables LOOP
+                    FOR v_w IN 1 .. v_words LOOP
+                        v_bits := v_usable[(v_t - 1) * v_words + v_w] & ~v_occ[(v_t - 1) * v_words + v_w];
+                        CONTINUE WHEN v_bits = 0;
+                        FOR v_s IN (v_w - 1) * 62 + 1 .. least(v_w * 62, p_segments) LOOP
+                            IF v_bits & (1::bigint << ((v_s - 1) % 62)) <> 0 THEN
+                                v_cap[v_s] := v_cap[v_s] + 1;
+                            END IF;
+                        END LOOP;
+                    END LOOP;
+                END LOOP;
+                FOR v_x IN v_d .. cardinality(v_order) LOOP
+                    v_u := v_order[v_x];
+                    CONTINUE WHEN v_alive_need[v_u] = 0;
+                    v_count[v_alive_need[v_u]][p_seg_lo[v_u]] := v_count[v_alive_need[v_u]][p_seg_lo[v_u]] + 1;
+                    v_count[v_alive_need[v_u]][p_seg_hi[v_u] + 1] := v_count[v_alive_need[v_u]][p_seg_hi[v_u] + 1] - 1;
+                END LOOP;
+                FOR v_m IN 1 .. p_width LOOP
+                    FOR v_s IN 2 .. p_segments LOOP
+                        v_count[v_m][v_s] := v_count[v_m][v_s] + v_count[v_m][v_s - 1];
+                    END LOOP;
+                END LOOP;
+                FOR v_s IN 1 .. p_segments LOOP
+                    v_room := v_cap[v_s];
+                    v_cap[v_s] := 0;
+                    FOR v_m IN 1 .. p_width LOOP
+                        v_take := least(v_count[v_m][v_s], v_room / v_m);
+                        v_cap[v_s] := v_cap[v_s] + v_take;
+                        v_room := v_room - v_take * v_m;
+                    END LOOP;
+                END LOOP;
+                -- the most live bookings with at most k(s) over each segment: by start, and on
+                -- overflow drop the kept one that ends last
+                v_kept := '{}'::integer[];
+                FOREACH v_u IN ARRAY v_by_start LOOP
+                    CONTINUE WHEN v_depth[v_u] < v_d OR v_alive_need[v_u] = 0;
+                    v_kept := v_kept || v_u;
+                    v_over := 0;
+                    FOR v_s IN p_seg_lo[v_u] .. p_seg_hi[v_u] LOOP
+                        v_load[v_s] := v_load[v_s] + 1;
+                        IF v_over = 0 AND v_load[v_s] > v_cap[v_s] THEN
+                            v_over := v_s;
+                        END IF;
+                    END LOOP;
+                    IF v_over > 0 THEN
+                        v_drop := 0;
+                        FOREACH v_k IN ARRAY v_kept LOOP
+                            IF p_seg_lo[v_k] <= v_over AND p_seg_hi[v_k] >= v_over
+                               AND (v_drop = 0 OR p_seg_hi[v_k] > p_seg_hi[v_drop]) THEN
+                                v_drop := v_k;
+                            END IF;
+                        END LOOP;
+                        v_kept := array_remove(v_kept, v_drop);
+                        FOR v_s IN p_seg_lo[v_drop] .. p_seg_hi[v_drop] LOOP
+                            v_load[v_s] := v_load[v_s] - 1;
+                        END LOOP;
+                    END IF;
+                END LOOP;
+                v_bound := cardinality(v_kept);
+            END IF;
+            IF v_d > cardinality(v_order) OR v_seated + v_bound < p_target THEN
+                v_d := v_d - 1;  -- back to the parent, which undoes its choice below
+                CONTINUE;
+            END IF;
+            v_option[v_d] := 0;
+        END IF;
+
+        -- undo this depth's last choice, then take its next option that fits
+        v_u := v_order[v_d];
+        IF v_plan[v_u] > 0 THEN
+            FOR v_y IN 1 .. p_width LOOP
+                v_t := p_cand_tables[(v_plan[v_u] - 1) * p_width + v_y];
+                EXIT WHEN v_t = 0;
+                FOR v_w IN 1 .. v_words LOOP
+                    v_occ[(v_t - 1) * v_words + v_w] := v_occ[(v_t - 1) * v_words + v_w] & ~v_masks[(v_u - 1) * v_words + v_w];
+                END LOOP;
+            END LOOP;
+            v_plan[v_u] := 0;
+            v_seated := v_seated - 1;
+        END IF;
+        v_span := p_cand_last[v_u] - p_cand_first[v_u] + 1;
+        v_descend := false;
+        WHILE NOT v_descend AND v_option[v_d] <= v_span LOOP
+            v_o := v_option[v_d];
+            v_option[v_d] := v_o + 1;
+            -- option o: with a hinted candidate h, o = 0 is h, 1 .. span - 1 the others in
+            -- order, span none; without one, 0 is none and 1 .. span the candidates
+            IF p_hint[v_u] BETWEEN p_cand_first[v_u] AND p_cand_last[v_u] THEN
+                v_c := CASE WHEN v_o = 0 THEN p_hint[v_u] WHEN v_o = v_span THEN 0
+                            WHEN p_cand_first[v_u] + v_o - 1 >= p_hint[v_u] THEN p_cand_first[v_u] + v_o
+                            ELSE p_cand_first[v_u] + v_o - 1 END;
+            ELSE
+                v_c := CASE WHEN v_o = 0 THEN 0 ELSE p_cand_first[v_u] + v_o - 1 END;
+            END IF;
+            IF v_c > 0 THEN
+                v_free := true;
+                <<test2>>
+                FOR v_y IN 1 .. p_width LOOP
+                    v_t := p_cand_tables[(v_c - 1) * p_width + v_y];
+                    EXIT WHEN v_t = 0;
+                    FOR v_w IN 1 .. v_words LOOP
+                        IF v_occ[(v_t - 1) * v_words + v_w] & v_masks[(v_u - 1) * v_words + v_w] <> 0 THEN
+                            v_free := false;
+                            EXIT test2;
+                        END IF;
+                    END LOOP;
+                END LOOP;
+                CONTINUE WHEN NOT v_free;
+                FOR v_y IN 1 .. p_width LOOP
+                    v_t := p_cand_tables[(v_c - 1) * p_width + v_y];
+                    EXIT WHEN v_t = 0;
+                    FOR v_w IN 1 .. v_words LOOP
+                        v_occ[(v_t - 1) * v_words + v_w] := v_occ[(v_t - 1) * v_words + v_w] | v_masks[(v_u - 1) * v_words + v_w];
+                    END LOOP;
+                END LOOP;
+                v_plan[v_u] := v_c;
+                v_seated := v_seated + 1;
+            END IF;
+            v_descend := true;
+        END LOOP;
+        IF v_descend THEN
+            v_d := v_d + 1;
+            v_option[v_d] := -1;
+        ELSE
+            v_option[v_d] := -1;
+            v_d := v_d - 1;
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END;
+$function$;
+COMMENT ON FUNCTION seating._plan_branch(integer[],integer,integer[],integer[],integer[],integer[],integer[],integer,integer,integer,integer) IS 'Batch plan: a plan seating at least p_target bookings, by depth-first branch and bound from a hinted plan (largest parties first; per node a bound from the live candidates and free tables per segment); NULL when none exists or p_nodes nodes are spent. Pure.';
 
 CREATE OR REPLACE FUNCTION seating._plan_mark(p_occ bigint[], p_tables integer, p_segments integer, p_words integer, p_cand_tables integer[], p_width integer, p_cand integer, p_lo integer, p_hi integer, p_masks bigint[], p_booking integer, p_take boolean)
  RETURNS bigint[]

@@ -48,6 +48,7 @@ DECLARE
     v_segments integer;
     v_plan integer[];
     v_try integer[];
+    v_branched integer := -1;  -- the plan's count when the branch and bound last started from it
     v_seated integer := -1;
     v_try_seated integer;
     v_bound integer;
@@ -150,35 +151,48 @@ BEGIN
     -- 2. the plan. The search stops at the bound, which proves the plan an optimum. It starts
     -- from a greedy order: earliest end, smallest party, fewest candidates (interval
     -- scheduling's rule: who frees the tables first goes first). A batch of up to 40 bookings
-    -- that stops short of the bound searches again from other orders: the same rule run
-    -- backwards in time (latest start first), the fewest candidates first, the largest party
-    -- first; then these four once more with their ties taken the other way (fewest candidates,
-    -- latest start, largest party), which starts the search elsewhere. The plan that seats the
-    -- most wins. Budgets, measured (bench/notes.md): a small batch affords chains two deep
-    -- after each move, and up to 40 bookings eight searches of 150 moves; a large one stays
-    -- within its time with one search of 250 moves.
+    -- that stops short of the bound searches on: from three other orders (the same rule run
+    -- backwards in time, the fewest candidates first, the largest party first); then a branch
+    -- and bound from the best plan for one booking more (seating._plan_branch, 2000 nodes);
+    -- then up to 16 shuffles of the bookings (md5 of the pass and the booking id: the same
+    -- shuffle every run), and the branch and bound once more if they found a better plan to
+    -- start from. Where the rules end one short, the optimum often differs from their plan in
+    -- 7-13 bookings: each shuffle finds it about one time in seven, the branch and bound finds
+    -- others at once (bench/notes.md). The plan that seats the most wins. Budgets, measured: a
+    -- small batch affords chains two deep after each move and 150 moves a search; a large one
+    -- stays within its time with one search of 250 moves.
     v_width := v_restaurant.max_tables_per_booking;
     v_deadline := current_setting('statement_timeout')::interval;
     v_bound := seating._plan_bound(v_seg_lo, v_seg_hi, v_first, v_last, v_cand_tables, v_width, v_tables, v_segments);
-    FOR v_pass IN 1 .. CASE WHEN cardinality(v_ids) <= 40 THEN 8 ELSE 1 END LOOP
+    FOR v_pass IN 1 .. CASE WHEN cardinality(v_ids) <= 40 THEN 22 ELSE 1 END LOOP
         EXIT WHEN v_seated >= v_bound;
         -- under a deadline (the app sets statement_timeout to its request deadline) another
         -- search starts only in the statement's first half: a slow machine searches less
         -- rather than time out; with no deadline (psql, the bench) the plan is the same each time
         EXIT WHEN v_pass > 1 AND v_deadline > interval '0'
               AND clock_timestamp() - statement_timestamp() > v_deadline / 2;
-        v_order := ARRAY(SELECT x.i FROM generate_series(1, cardinality(v_ids)) AS x (i)
-                         CROSS JOIN LATERAL (VALUES (v_last[x.i] - v_first[x.i])) AS k (candidates)
-                         ORDER BY CASE (v_pass - 1) % 4 WHEN 0 THEN v_seg_hi[x.i] WHEN 1 THEN -v_seg_lo[x.i]
-                                                      WHEN 2 THEN k.candidates ELSE -v_party[x.i] END,
-                                  CASE WHEN v_pass <= 4 THEN v_seg_hi[x.i] ELSE k.candidates END,
-                                  CASE WHEN v_pass <= 4 THEN v_party[x.i] ELSE -v_seg_lo[x.i] END,
-                                  CASE WHEN v_pass <= 4 THEN k.candidates ELSE -v_party[x.i] END,
-                                  CASE WHEN v_pass <= 4 THEN v_ids[x.i] END, v_ids[x.i] DESC);
-        v_try := seating._plan_batch(v_order, v_seg_lo, v_seg_hi, v_first, v_last, v_cand_tables, v_cand_class,
-                                     v_width, v_tables, v_segments,
-                                     CASE WHEN cardinality(v_ids) <= 40 THEN 150 WHEN cardinality(v_ids) <= 60 THEN 400 ELSE 250 END,
-                                     cardinality(v_ids) <= 60, v_bound);
+        IF v_pass IN (5, 22) THEN
+            CONTINUE WHEN v_seated = v_branched;  -- the shuffles found nothing better to start from
+            v_branched := v_seated;
+            v_try := seating._plan_branch(v_plan, v_seated + 1, v_seg_lo, v_seg_hi, v_first, v_last, v_cand_tables,
+                                          v_width, v_tables, v_segments, 2000);
+            CONTINUE WHEN v_try IS NULL;
+        ELSE
+            IF v_pass <= 4 THEN
+                v_order := ARRAY(SELECT x.i FROM generate_series(1, cardinality(v_ids)) AS x (i)
+                                 CROSS JOIN LATERAL (VALUES (v_last[x.i] - v_first[x.i])) AS k (candidates)
+                                 ORDER BY CASE v_pass WHEN 1 THEN v_seg_hi[x.i] WHEN 2 THEN -v_seg_lo[x.i]
+                                                      WHEN 3 THEN k.candidates ELSE -v_party[x.i] END,
+                                          v_seg_hi[x.i], v_party[x.i], k.candidates, v_ids[x.i]);
+            ELSE
+                v_order := ARRAY(SELECT x.i FROM generate_series(1, cardinality(v_ids)) AS x (i)
+                                 ORDER BY md5(v_pass || '/' || v_ids[x.i]), x.i);
+            END IF;
+            v_try := seating._plan_batch(v_order, v_seg_lo, v_seg_hi, v_first, v_last, v_cand_tables, v_cand_class,
+                                         v_width, v_tables, v_segments,
+                                         CASE WHEN cardinality(v_ids) <= 40 THEN 150 WHEN cardinality(v_ids) <= 60 THEN 400 ELSE 250 END,
+                                         cardinality(v_ids) <= 60, v_bound);
+        END IF;
         v_try_seated := (SELECT count(*) FROM unnest(v_try) AS c WHERE c > 0);
         IF v_try_seated > v_seated THEN
             v_plan := v_try;

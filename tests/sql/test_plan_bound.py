@@ -1,8 +1,10 @@
-"""The batch plan's model (seating._plan_batch, seating._plan_bound) against brute force on small
-generated models: the plan is valid and seats no more than the optimum, and the bound is never
-below the optimum and is exactly the floor of its relaxation's linear programme (per segment,
-the seated bookings' least table counts within the usable tables), solved here by CBC; stopped
-by its work budget, it is never below the exact one."""
+"""The batch plan's model (seating._plan_batch, seating._plan_bound, seating._plan_branch) against
+brute force on small generated models: the plan is valid and seats no more than the optimum, and
+the bound is never below the optimum and is exactly the floor of its relaxation's linear
+programme (per segment, the seated bookings' least table counts within the usable tables),
+solved here by CBC; stopped by its work budget, it is never below the exact one. The branch and
+bound, given all the nodes it wants, is exact: it finds a plan seating the optimum, from any
+hint, and none seating one more."""
 
 import itertools
 
@@ -107,16 +109,26 @@ def test_the_bound_and_the_plan_against_brute_force(conn, model):
         (list(range(1, n + 1)), lo, hi, first, last, tables, classes, WIDTH, t, s, 50, True, bound),
     ).fetchone()[0]
 
-    used = {}
-    for i, c in enumerate(plan):
-        if c:
-            assert first[i] <= c <= last[i], (i, c)
-            used[i] = {x for x in tables[(c - 1) * WIDTH : c * WIDTH] if x}
-    for i, j in itertools.combinations(used, 2):
-        assert not (overlap(lo, hi, i, j) and used[i] & used[j]), (i, j, plan)
+    def seated(plan):
+        """How many the plan seats, each on one of its own candidates, no table shared in time."""
+        used = {}
+        for i, c in enumerate(plan):
+            if c:
+                assert first[i] <= c <= last[i], (i, c)
+                used[i] = {x for x in tables[(c - 1) * WIDTH : c * WIDTH] if x}
+        for i, j in itertools.combinations(used, 2):
+            assert not (overlap(lo, hi, i, j) and used[i] & used[j]), (i, j, plan)
+        return len(used)
+
     best = optimum(model, lo, hi)
-    assert len(used) <= best <= bound
+    assert seated(plan) <= best <= bound
     assert bound == relaxation(model, lo, hi)
+    branch = "SELECT seating._plan_branch(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 1000000)"
+    for hint in (plan, [0] * n):
+        found = conn.execute(branch, (hint, best, lo, hi, first, last, tables, WIDTH, t, s)).fetchone()[0]
+        assert found is not None and seated(found) == best, (hint, found)
+        beyond = conn.execute(branch, (hint, best + 1, lo, hi, first, last, tables, WIDTH, t, s)).fetchone()[0]
+        assert beyond is None, beyond
     # out of budget after a few arcs (as on an evening booked many times over): looser, still a bound
     hurried = conn.execute(
         "SELECT seating._plan_bound(%s, %s, %s, %s, %s, %s, %s, %s, 3)", (lo, hi, first, last, tables, WIDTH, t, s)
