@@ -153,7 +153,7 @@ BEGIN
     -- scheduling's rule: who frees the tables first goes first). A batch of up to 40 bookings
     -- that stops short of the bound searches on: from three other orders (the same rule run
     -- backwards in time, the fewest candidates first, the largest party first); then a branch
-    -- and bound from the best plan for one booking more (seating._plan_branch, 2000 nodes);
+    -- and bound from the best plan for one booking more (seating._plan_branch, 1000 nodes);
     -- then up to 16 shuffles of the bookings (md5 of the pass and the booking id: the same
     -- shuffle every run), and the branch and bound once more if they found a better plan to
     -- start from. Where the rules end one short, the optimum often differs from their plan in
@@ -175,7 +175,7 @@ BEGIN
             CONTINUE WHEN v_seated = v_branched;  -- the shuffles found nothing better to start from
             v_branched := v_seated;
             v_try := seating._plan_branch(v_plan, v_seated + 1, v_seg_lo, v_seg_hi, v_first, v_last, v_cand_tables,
-                                          v_width, v_tables, v_segments, 2000);
+                                          v_width, v_tables, v_segments, 1000);
             CONTINUE WHEN v_try IS NULL;
         ELSE
             IF v_pass <= 4 THEN
