@@ -451,6 +451,7 @@ DECLARE
     v_plan integer[];
     v_try integer[];
     v_branched integer := -1;  -- the plan's count when the branch and bound last started from it
+    v_searched boolean;
     v_seated integer := -1;
     v_try_seated integer;
     v_bound integer;
@@ -557,8 +558,9 @@ BEGIN
     -- backwards in time, the fewest candidates first, the largest party first); then a branch
     -- and bound from the best plan for one booking more (seating._plan_branch, 1000 nodes);
     -- then up to 16 shuffles of the bookings (md5 of the pass and the booking id: the same
-    -- shuffle every run), and the branch and bound once more if they found a better plan to
-    -- start from. Where the rules end one short, the optimum often differs from their plan in
+    -- shuffle every run), and the branch and bound once more if the plan got better since. A
+    -- branch and bound that searches its whole tree proves the plan an optimum: the search
+    -- stops there too. Where the rules end one short, the optimum often differs from their plan in
     -- 7-13 bookings: each shuffle finds it about one time in seven, the branch and bound finds
     -- others at once (bench/notes.md). The plan that seats the most wins. Budgets, measured: a
     -- small batch affords chains two deep after each move and 150 moves a search; a large one
@@ -574,10 +576,16 @@ BEGIN
         EXIT WHEN v_pass > 1 AND v_deadline > interval '0'
               AND clock_timestamp() - statement_timestamp() > v_deadline / 2;
         IF v_pass IN (5, 22) THEN
-            CONTINUE WHEN v_seated = v_branched;  -- the shuffles found nothing better to start from
+            CONTINUE WHEN v_seated = v_branched;  -- already searched from a plan this good
             v_branched := v_seated;
-            v_try := seating._plan_branch(v_plan, v_seated + 1, v_seg_lo, v_seg_hi, v_first, v_last, v_cand_tables,
-                                          v_width, v_tables, v_segments, 1000);
+            -- under a deadline it stops at half of it, as the searches start only before then
+            SELECT b.plan, b.searched INTO v_try, v_searched
+              FROM seating._plan_branch(v_plan, v_seated + 1, v_seg_lo, v_seg_hi, v_first, v_last, v_cand_tables,
+                                        v_width, v_tables, v_segments, 1000,
+                                        CASE WHEN v_deadline > interval '0' THEN statement_timestamp() + v_deadline / 2 END) AS b;
+            IF v_searched THEN
+                v_bound := v_seated;  -- no plan seats one more: this one is an optimum
+            END IF;
             CONTINUE WHEN v_try IS NULL;
         ELSE
             IF v_pass <= 4 THEN
@@ -676,7 +684,7 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION api.auto_assign_pending(uuid,uuid,timestamp with time zone,timestamp with time zone) IS 'Seats every open booking without tables that starts in [p_from, p_to) (at most 31 days), in one transaction, each through a session (hold then confirm, audit reasons auto-assigned).
-Plans the evening first (candidates once per batch; greedy, augmenting chains and plateau moves) to seat as many bookings as it can; every write is judged by the constraint engine.
+Plans the evening first (candidates once per batch; greedy, augmenting chains and plateau moves from several orders, and up to 40 bookings a branch and bound; it stops at an upper bound that proves the plan an optimum) to seat as many bookings as it can; every write is judged by the constraint engine.
 A booking another staff member is holding tables for is left to them (outcome no_fit, reason says who). One row per booking by start time: outcome assigned (table_ids) or no_fit (reason says why).
 Running it again changes nothing. Errors: INVALID_INPUT, FORBIDDEN (owner, manager, host may).';
 GRANT EXECUTE ON FUNCTION api.auto_assign_pending(uuid,uuid,timestamp with time zone,timestamp with time zone) TO seating_app;
@@ -3384,10 +3392,9 @@ END;
 $function$;
 COMMENT ON FUNCTION seating._plan_bound(integer[],integer[],integer[],integer[],integer[],integer,integer,integer,integer) IS 'Batch plan: an upper bound on the bookings any assignment seats (the floor of a linear relaxation: per segment, the seated bookings'' least table counts within the usable tables; solved exactly as a min-cost flow). Pure.';
 
-CREATE OR REPLACE FUNCTION seating._plan_branch(p_hint integer[], p_target integer, p_seg_lo integer[], p_seg_hi integer[], p_cand_first integer[], p_cand_last integer[], p_cand_tables integer[], p_width integer, p_tables integer, p_segments integer, p_nodes integer)
- RETURNS integer[]
+CREATE OR REPLACE FUNCTION seating._plan_branch(p_hint integer[], p_target integer, p_seg_lo integer[], p_seg_hi integer[], p_cand_first integer[], p_cand_last integer[], p_cand_tables integer[], p_width integer, p_tables integer, p_segments integer, p_nodes integer, p_until timestamp with time zone, OUT plan integer[], OUT searched boolean)
+ RETURNS record
  LANGUAGE plpgsql
- IMMUTABLE
  SET search_path TO ''
 AS $function$
 DECLARE
@@ -3427,8 +3434,11 @@ DECLARE
     v_over integer;
     v_descend boolean;
 BEGIN
+    searched := false;
     IF v_n = 0 THEN
-        RETURN CASE WHEN p_target <= 0 THEN '{}'::integer[] END;
+        plan := CASE WHEN p_target <= 0 THEN '{}'::integer[] END;
+        searched := plan IS NULL;
+        RETURN;
     END IF;
     FOR v_i IN 1 .. v_n LOOP
         FOR v_s IN p_seg_lo[v_i] .. p_seg_hi[v_i] LOOP
@@ -3453,11 +3463,12 @@ BEGIN
         IF v_option[v_d] = -1 THEN
             -- a new node: done, a leaf, or cut by the bound
             IF v_seated >= p_target THEN
-                RETURN v_plan;
+                plan := v_plan;
+                RETURN;
             END IF;
             v_nodes := v_nodes + 1;
-            IF v_nodes > p_nodes THEN
-                RETURN NULL;
+            IF v_nodes > p_nodes OR (v_nodes % 64 = 1 AND clock_timestamp() > p_until) THEN  -- the clock every 64 nodes
+                RETURN;
             END IF;
             v_bound := 0;
             IF v_d <= cardinality(v_order) AND v_seated + cardinality(v_order) - v_d + 1 >= p_target THEN
@@ -3633,10 +3644,10 @@ BEGIN
             v_d := v_d - 1;
         END IF;
     END LOOP;
-    RETURN NULL;
+    searched := true;
 END;
 $function$;
-COMMENT ON FUNCTION seating._plan_branch(integer[],integer,integer[],integer[],integer[],integer[],integer[],integer,integer,integer,integer) IS 'Batch plan: a plan seating at least p_target bookings, by depth-first branch and bound from a hinted plan (largest parties first; per node a bound from the live candidates and free tables per segment); NULL when none exists or p_nodes nodes are spent. Pure.';
+COMMENT ON FUNCTION seating._plan_branch(integer[],integer,integer[],integer[],integer[],integer[],integer[],integer,integer,integer,integer,timestamp with time zone) IS 'Batch plan: a plan seating at least p_target bookings, by depth-first branch and bound from a hinted plan (largest parties first; per node a bound from the live candidates and free tables per segment). Returns (plan, searched): plan NULL and searched true when none exists; searched false when p_nodes nodes or p_until ran out first.';
 
 CREATE OR REPLACE FUNCTION seating._plan_mark(p_occ bigint[], p_tables integer, p_segments integer, p_words integer, p_cand_tables integer[], p_width integer, p_cand integer, p_lo integer, p_hi integer, p_masks bigint[], p_booking integer, p_take boolean)
  RETURNS bigint[]

@@ -1,8 +1,10 @@
 -- seating._plan_branch: a plan of the batch (the model of seating._plan_batch) that seats at
--- least p_target bookings, found by a depth-first branch and bound; NULL when the search ends
--- (no such plan exists) or spends p_nodes nodes first. Pure. api.auto_assign_pending calls it
--- when its searches stop one short of the bound: they rebuild a plan by local moves, and on
--- some evenings the optimum differs from their best by 7–13 bookings at once (bench/notes.md).
+-- least p_target bookings, found by a depth-first branch and bound. Returns (plan, searched):
+-- the plan, or NULL with searched true when the whole tree was searched (no such plan exists:
+-- a proof) or false when it stopped at p_nodes nodes or at p_until (NULL: no clock, and the
+-- same answer every time). api.auto_assign_pending calls it when its searches stop short of
+-- the bound: they rebuild a plan by local moves, and on some evenings the optimum differs from
+-- their best in 7-13 bookings at once (bench/notes.md, "the fourth day").
 --
 -- The tree. Bookings that need the most tables come first (their fewest tables per candidate,
 -- then fewest candidates, then time): they are the ones a plan is built around. Each booking
@@ -21,10 +23,9 @@
 CREATE OR REPLACE FUNCTION seating._plan_branch(
     p_hint integer[], p_target integer, p_seg_lo integer[], p_seg_hi integer[], p_cand_first integer[],
     p_cand_last integer[], p_cand_tables integer[], p_width integer, p_tables integer, p_segments integer,
-    p_nodes integer)
-RETURNS integer[]
+    p_nodes integer, p_until timestamptz, OUT plan integer[], OUT searched boolean)
 LANGUAGE plpgsql
-IMMUTABLE
+VOLATILE  -- reads the clock when p_until is set
 SET search_path = ''
 AS $$
 DECLARE
@@ -64,8 +65,11 @@ DECLARE
     v_over integer;
     v_descend boolean;
 BEGIN
+    searched := false;
     IF v_n = 0 THEN
-        RETURN CASE WHEN p_target <= 0 THEN '{}'::integer[] END;
+        plan := CASE WHEN p_target <= 0 THEN '{}'::integer[] END;
+        searched := plan IS NULL;
+        RETURN;
     END IF;
     FOR v_i IN 1 .. v_n LOOP
         FOR v_s IN p_seg_lo[v_i] .. p_seg_hi[v_i] LOOP
@@ -90,11 +94,12 @@ BEGIN
         IF v_option[v_d] = -1 THEN
             -- a new node: done, a leaf, or cut by the bound
             IF v_seated >= p_target THEN
-                RETURN v_plan;
+                plan := v_plan;
+                RETURN;
             END IF;
             v_nodes := v_nodes + 1;
-            IF v_nodes > p_nodes THEN
-                RETURN NULL;
+            IF v_nodes > p_nodes OR (v_nodes % 64 = 1 AND clock_timestamp() > p_until) THEN  -- the clock every 64 nodes
+                RETURN;
             END IF;
             v_bound := 0;
             IF v_d <= cardinality(v_order) AND v_seated + cardinality(v_order) - v_d + 1 >= p_target THEN
@@ -270,10 +275,10 @@ BEGIN
             v_d := v_d - 1;
         END IF;
     END LOOP;
-    RETURN NULL;
+    searched := true;
 END;
 $$;
 
-COMMENT ON FUNCTION seating._plan_branch(integer[], integer, integer[], integer[], integer[], integer[], integer[], integer, integer, integer, integer) IS
-    'Batch plan: a plan seating at least p_target bookings, by depth-first branch and bound from a hinted plan (largest parties first; per node a bound from the live candidates and free tables per segment); NULL when none exists or p_nodes nodes are spent. Pure.';
-REVOKE ALL ON FUNCTION seating._plan_branch(integer[], integer, integer[], integer[], integer[], integer[], integer[], integer, integer, integer, integer) FROM PUBLIC;
+COMMENT ON FUNCTION seating._plan_branch(integer[], integer, integer[], integer[], integer[], integer[], integer[], integer, integer, integer, integer, timestamptz) IS
+    'Batch plan: a plan seating at least p_target bookings, by depth-first branch and bound from a hinted plan (largest parties first; per node a bound from the live candidates and free tables per segment). Returns (plan, searched): plan NULL and searched true when none exists; searched false when p_nodes nodes or p_until ran out first.';
+REVOKE ALL ON FUNCTION seating._plan_branch(integer[], integer, integer[], integer[], integer[], integer[], integer[], integer, integer, integer, integer, timestamptz) FROM PUBLIC;

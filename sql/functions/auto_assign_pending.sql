@@ -11,7 +11,8 @@
 --      without blockers; they depend on the floor and the party only), then per booking those
 --      free of the blockers of its window (seating._blockers, the engine's own lookup);
 --   2. the plan (seating._plan_batch): greedy, augmenting chains and plateau moves over a model
---      of the remaining rule, that bookings whose windows overlap share no table, until the
+--      of the remaining rule, that bookings whose windows overlap share no table, from several
+--      orders and, up to 40 bookings, a branch and bound (seating._plan_branch), until the
 --      plan seats as many as an upper bound (seating._plan_bound) or the budget is spent;
 --   3. the locks, then the writes, by start time: a planned booking still without tables and
 --      not held by someone else is held and confirmed on its planned group (its other
@@ -49,6 +50,7 @@ DECLARE
     v_plan integer[];
     v_try integer[];
     v_branched integer := -1;  -- the plan's count when the branch and bound last started from it
+    v_searched boolean;
     v_seated integer := -1;
     v_try_seated integer;
     v_bound integer;
@@ -155,8 +157,9 @@ BEGIN
     -- backwards in time, the fewest candidates first, the largest party first); then a branch
     -- and bound from the best plan for one booking more (seating._plan_branch, 1000 nodes);
     -- then up to 16 shuffles of the bookings (md5 of the pass and the booking id: the same
-    -- shuffle every run), and the branch and bound once more if they found a better plan to
-    -- start from. Where the rules end one short, the optimum often differs from their plan in
+    -- shuffle every run), and the branch and bound once more if the plan got better since. A
+    -- branch and bound that searches its whole tree proves the plan an optimum: the search
+    -- stops there too. Where the rules end one short, the optimum often differs from their plan in
     -- 7-13 bookings: each shuffle finds it about one time in seven, the branch and bound finds
     -- others at once (bench/notes.md). The plan that seats the most wins. Budgets, measured: a
     -- small batch affords chains two deep after each move and 150 moves a search; a large one
@@ -172,10 +175,16 @@ BEGIN
         EXIT WHEN v_pass > 1 AND v_deadline > interval '0'
               AND clock_timestamp() - statement_timestamp() > v_deadline / 2;
         IF v_pass IN (5, 22) THEN
-            CONTINUE WHEN v_seated = v_branched;  -- the shuffles found nothing better to start from
+            CONTINUE WHEN v_seated = v_branched;  -- already searched from a plan this good
             v_branched := v_seated;
-            v_try := seating._plan_branch(v_plan, v_seated + 1, v_seg_lo, v_seg_hi, v_first, v_last, v_cand_tables,
-                                          v_width, v_tables, v_segments, 1000);
+            -- under a deadline it stops at half of it, as the searches start only before then
+            SELECT b.plan, b.searched INTO v_try, v_searched
+              FROM seating._plan_branch(v_plan, v_seated + 1, v_seg_lo, v_seg_hi, v_first, v_last, v_cand_tables,
+                                        v_width, v_tables, v_segments, 1000,
+                                        CASE WHEN v_deadline > interval '0' THEN statement_timestamp() + v_deadline / 2 END) AS b;
+            IF v_searched THEN
+                v_bound := v_seated;  -- no plan seats one more: this one is an optimum
+            END IF;
             CONTINUE WHEN v_try IS NULL;
         ELSE
             IF v_pass <= 4 THEN
@@ -276,7 +285,7 @@ $$;
 
 COMMENT ON FUNCTION api.auto_assign_pending(uuid, uuid, timestamptz, timestamptz) IS
 'Seats every open booking without tables that starts in [p_from, p_to) (at most 31 days), in one transaction, each through a session (hold then confirm, audit reasons auto-assigned).
-Plans the evening first (candidates once per batch; greedy, augmenting chains and plateau moves) to seat as many bookings as it can; every write is judged by the constraint engine.
+Plans the evening first (candidates once per batch; greedy, augmenting chains and plateau moves from several orders, and up to 40 bookings a branch and bound; it stops at an upper bound that proves the plan an optimum) to seat as many bookings as it can; every write is judged by the constraint engine.
 A booking another staff member is holding tables for is left to them (outcome no_fit, reason says who). One row per booking by start time: outcome assigned (table_ids) or no_fit (reason says why).
 Running it again changes nothing. Errors: INVALID_INPUT, FORBIDDEN (owner, manager, host may).';
 REVOKE ALL ON FUNCTION api.auto_assign_pending(uuid, uuid, timestamptz, timestamptz) FROM PUBLIC;

@@ -123,12 +123,17 @@ def test_the_bound_and_the_plan_against_brute_force(conn, model):
     best = optimum(model, lo, hi)
     assert seated(plan) <= best <= bound
     assert bound == relaxation(model, lo, hi)
-    branch = "SELECT seating._plan_branch(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 1000000)"
+    branch = "SELECT plan, searched FROM seating._plan_branch(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, NULL)"
     for hint in (plan, [0] * n):
-        found = conn.execute(branch, (hint, best, lo, hi, first, last, tables, WIDTH, t, s)).fetchone()[0]
+        found, _searched = conn.execute(branch, (hint, best, lo, hi, first, last, tables, WIDTH, t, s, 10**6)).fetchone()
         assert found is not None and seated(found) == best, (hint, found)
-        beyond = conn.execute(branch, (hint, best + 1, lo, hi, first, last, tables, WIDTH, t, s)).fetchone()[0]
-        assert beyond is None, beyond
+        beyond = conn.execute(branch, (hint, best + 1, lo, hi, first, last, tables, WIDTH, t, s, 10**6)).fetchone()
+        assert beyond == (None, True), beyond  # searched through: a proof that none seats more
+    # stopped by its budget or its clock before it could tell, it says so
+    if best > 0:
+        assert conn.execute(branch, ([0] * n, best, lo, hi, first, last, tables, WIDTH, t, s, 0)).fetchone() == (None, False)
+        late = branch.replace("NULL)", "now() - interval '1 second')")
+        assert conn.execute(late, ([0] * n, best, lo, hi, first, last, tables, WIDTH, t, s, 10**6)).fetchone() == (None, False)
     # out of budget after a few arcs (as on an evening booked many times over): looser, still a bound
     hurried = conn.execute(
         "SELECT seating._plan_bound(%s, %s, %s, %s, %s, %s, %s, %s, 3)", (lo, hi, first, last, tables, WIDTH, t, s)
