@@ -2924,7 +2924,7 @@ DECLARE
     v_words integer := (p_segments + 61) / 62;  -- 62 segments a word: no sign bit, no overflow
     v_base integer := p_tables * p_segments;
     v_occ bigint[] := array_fill(0::bigint, ARRAY[greatest(p_tables * (p_segments + (p_segments + 61) / 62), 1)]);
-    v_masks bigint[] := array_fill(0::bigint, ARRAY[greatest(cardinality(p_seg_lo) * ((p_segments + 61) / 62), 1)]);
+    v_masks bigint[] := seating._plan_masks(p_seg_lo, p_seg_hi, p_segments);
     v_plan integer[] := array_fill(0, ARRAY[greatest(v_n, 1)]);
     v_came integer[] := array_fill(-1000, ARRAY[greatest(v_n, 1)]);
     v_saved_occ bigint[];
@@ -2959,12 +2959,6 @@ BEGIN
     IF v_n = 0 THEN
         RETURN '{}'::integer[];
     END IF;
-    FOR v_i IN 1 .. v_n LOOP
-        FOR v_s IN p_seg_lo[v_i] .. p_seg_hi[v_i] LOOP
-            v_masks[(v_i - 1) * v_words + (v_s - 1) / 62 + 1] :=
-                v_masks[(v_i - 1) * v_words + (v_s - 1) / 62 + 1] | (1::bigint << ((v_s - 1) % 62));
-        END LOOP;
-    END LOOP;
 
     -- 1. greedy
     FOREACH v_u IN ARRAY p_order LOOP
@@ -3401,7 +3395,7 @@ DECLARE
     v_n integer := cardinality(p_seg_lo);
     v_words integer := (p_segments + 61) / 62;  -- 62 segments a word, as seating._plan_batch
     v_occ bigint[] := array_fill(0::bigint, ARRAY[greatest(p_tables * ((p_segments + 61) / 62), 1)]);
-    v_masks bigint[] := array_fill(0::bigint, ARRAY[greatest(cardinality(p_seg_lo) * ((p_segments + 61) / 62), 1)]);
+    v_masks bigint[] := seating._plan_masks(p_seg_lo, p_seg_hi, p_segments);
     v_need integer[] := array_fill(0, ARRAY[greatest(v_n, 1)]);  -- fewest tables of any candidate
     v_cand_need integer[];  -- per candidate, its tables (a table named twice counts once)
     v_bits bigint;
@@ -3440,12 +3434,6 @@ BEGIN
         searched := plan IS NULL;
         RETURN;
     END IF;
-    FOR v_i IN 1 .. v_n LOOP
-        FOR v_s IN p_seg_lo[v_i] .. p_seg_hi[v_i] LOOP
-            v_masks[(v_i - 1) * v_words + (v_s - 1) / 62 + 1] :=
-                v_masks[(v_i - 1) * v_words + (v_s - 1) / 62 + 1] | (1::bigint << ((v_s - 1) % 62));
-        END LOOP;
-    END LOOP;
     v_cand_need := ARRAY(SELECT (SELECT count(DISTINCT t) FROM unnest(p_cand_tables[(c - 1) * p_width + 1 : c * p_width]) AS t WHERE t > 0)
                            FROM generate_series(1, cardinality(p_cand_tables) / greatest(p_width, 1)) AS c ORDER BY c);
     FOR v_i IN 1 .. v_n LOOP
@@ -3480,6 +3468,8 @@ BEGIN
                     v_u := v_order[v_x];
                     v_alive_need[v_u] := 0;
                     FOR v_c IN p_cand_first[v_u] .. p_cand_last[v_u] LOOP
+                        -- the free test is written out here and below, as in seating._plan_batch: a
+                        -- function call would copy the occupancy array each time
                         v_free := true;
                         <<test1>>
                         FOR v_y IN 1 .. p_width LOOP
@@ -3676,6 +3666,27 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION seating._plan_mark(bigint[],integer,integer,integer,integer[],integer,integer,integer,integer,bigint[],integer,boolean) IS 'Batch plan: the occupancy with a candidate''s tables given to a booking or freed over its segments, cells and bits.';
+
+CREATE OR REPLACE FUNCTION seating._plan_masks(p_seg_lo integer[], p_seg_hi integer[], p_segments integer)
+ RETURNS bigint[]
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+DECLARE
+    v_words integer := (p_segments + 61) / 62;
+    v_masks bigint[] := array_fill(0::bigint, ARRAY[greatest(cardinality(p_seg_lo) * ((p_segments + 61) / 62), 1)]);
+BEGIN
+    FOR v_i IN 1 .. coalesce(cardinality(p_seg_lo), 0) LOOP
+        FOR v_s IN p_seg_lo[v_i] .. p_seg_hi[v_i] LOOP
+            v_masks[(v_i - 1) * v_words + (v_s - 1) / 62 + 1] :=
+                v_masks[(v_i - 1) * v_words + (v_s - 1) / 62 + 1] | (1::bigint << ((v_s - 1) % 62));
+        END LOOP;
+    END LOOP;
+    RETURN v_masks;
+END;
+$function$;
+COMMENT ON FUNCTION seating._plan_masks(integer[],integer[],integer) IS 'Batch plan: each booking''s segments as words of 62 bits, for the free tests of seating._plan_batch and seating._plan_branch. Pure.';
 
 CREATE OR REPLACE FUNCTION seating._plan_obstacles(p_occ bigint[], p_segments integer, p_cand_tables integer[], p_width integer, p_cand integer, p_lo integer, p_hi integer, p_limit integer, p_ignore integer[] DEFAULT '{}'::integer[])
  RETURNS integer[]

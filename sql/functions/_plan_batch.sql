@@ -42,7 +42,7 @@ DECLARE
     v_words integer := (p_segments + 61) / 62;  -- 62 segments a word: no sign bit, no overflow
     v_base integer := p_tables * p_segments;
     v_occ bigint[] := array_fill(0::bigint, ARRAY[greatest(p_tables * (p_segments + (p_segments + 61) / 62), 1)]);
-    v_masks bigint[] := array_fill(0::bigint, ARRAY[greatest(cardinality(p_seg_lo) * ((p_segments + 61) / 62), 1)]);
+    v_masks bigint[] := seating._plan_masks(p_seg_lo, p_seg_hi, p_segments);
     v_plan integer[] := array_fill(0, ARRAY[greatest(v_n, 1)]);
     v_came integer[] := array_fill(-1000, ARRAY[greatest(v_n, 1)]);
     v_saved_occ bigint[];
@@ -77,12 +77,6 @@ BEGIN
     IF v_n = 0 THEN
         RETURN '{}'::integer[];
     END IF;
-    FOR v_i IN 1 .. v_n LOOP
-        FOR v_s IN p_seg_lo[v_i] .. p_seg_hi[v_i] LOOP
-            v_masks[(v_i - 1) * v_words + (v_s - 1) / 62 + 1] :=
-                v_masks[(v_i - 1) * v_words + (v_s - 1) / 62 + 1] | (1::bigint << ((v_s - 1) % 62));
-        END LOOP;
-    END LOOP;
 
     -- 1. greedy
     FOREACH v_u IN ARRAY p_order LOOP

@@ -32,7 +32,7 @@ DECLARE
     v_n integer := cardinality(p_seg_lo);
     v_words integer := (p_segments + 61) / 62;  -- 62 segments a word, as seating._plan_batch
     v_occ bigint[] := array_fill(0::bigint, ARRAY[greatest(p_tables * ((p_segments + 61) / 62), 1)]);
-    v_masks bigint[] := array_fill(0::bigint, ARRAY[greatest(cardinality(p_seg_lo) * ((p_segments + 61) / 62), 1)]);
+    v_masks bigint[] := seating._plan_masks(p_seg_lo, p_seg_hi, p_segments);
     v_need integer[] := array_fill(0, ARRAY[greatest(v_n, 1)]);  -- fewest tables of any candidate
     v_cand_need integer[];  -- per candidate, its tables (a table named twice counts once)
     v_bits bigint;
@@ -71,12 +71,6 @@ BEGIN
         searched := plan IS NULL;
         RETURN;
     END IF;
-    FOR v_i IN 1 .. v_n LOOP
-        FOR v_s IN p_seg_lo[v_i] .. p_seg_hi[v_i] LOOP
-            v_masks[(v_i - 1) * v_words + (v_s - 1) / 62 + 1] :=
-                v_masks[(v_i - 1) * v_words + (v_s - 1) / 62 + 1] | (1::bigint << ((v_s - 1) % 62));
-        END LOOP;
-    END LOOP;
     v_cand_need := ARRAY(SELECT (SELECT count(DISTINCT t) FROM unnest(p_cand_tables[(c - 1) * p_width + 1 : c * p_width]) AS t WHERE t > 0)
                            FROM generate_series(1, cardinality(p_cand_tables) / greatest(p_width, 1)) AS c ORDER BY c);
     FOR v_i IN 1 .. v_n LOOP
@@ -111,6 +105,8 @@ BEGIN
                     v_u := v_order[v_x];
                     v_alive_need[v_u] := 0;
                     FOR v_c IN p_cand_first[v_u] .. p_cand_last[v_u] LOOP
+                        -- the free test is written out here and below, as in seating._plan_batch: a
+                        -- function call would copy the occupancy array each time
                         v_free := true;
                         <<test1>>
                         FOR v_y IN 1 .. p_width LOOP
