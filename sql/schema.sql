@@ -684,7 +684,7 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION api.auto_assign_pending(uuid,uuid,timestamp with time zone,timestamp with time zone) IS 'Seats every open booking without tables that starts in [p_from, p_to) (at most 31 days), in one transaction, each through a session (hold then confirm, audit reasons auto-assigned).
-Plans the evening first (candidates once per batch; greedy, augmenting chains and plateau moves from several orders, and up to 40 bookings a branch and bound; it stops at an upper bound that proves the plan an optimum) to seat as many bookings as it can; every write is judged by the constraint engine.
+Plans the evening first (candidates once per batch; greedy, augmenting chains and plateau moves from several orders, and up to 40 bookings a branch and bound; it stops once the plan is proven an optimum, by an upper bound or by the branch and bound) to seat as many bookings as it can; every write is judged by the constraint engine.
 A booking another staff member is holding tables for is left to them (outcome no_fit, reason says who). One row per booking by start time: outcome assigned (table_ids) or no_fit (reason says why).
 Running it again changes nothing. Errors: INVALID_INPUT, FORBIDDEN (owner, manager, host may).';
 GRANT EXECUTE ON FUNCTION api.auto_assign_pending(uuid,uuid,timestamp with time zone,timestamp with time zone) TO seating_app;

@@ -18,7 +18,8 @@
 -- first. Seating the most intervals with at most k(s) over each segment is solved exactly by
 -- the sweep that adds them by start and, on overflow, drops the one ending last (unit
 -- intervals: the greedy of interval scheduling on k machines). The node is cut when seated +
--- that count < p_target. With p_nodes unbounded the search is exact (tests/sql/test_plan_bound.py).
+-- that count < p_target. With p_nodes NULL and p_until NULL the search is exact
+-- (tests/sql/test_plan_bound.py).
 -- Returns the candidate per booking (0: left out), as seating._plan_batch.
 CREATE OR REPLACE FUNCTION seating._plan_branch(
     p_hint integer[], p_target integer, p_seg_lo integer[], p_seg_hi integer[], p_cand_first integer[],

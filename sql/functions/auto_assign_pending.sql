@@ -13,7 +13,8 @@
 --   2. the plan (seating._plan_batch): greedy, augmenting chains and plateau moves over a model
 --      of the remaining rule, that bookings whose windows overlap share no table, from several
 --      orders and, up to 40 bookings, a branch and bound (seating._plan_branch), until the
---      plan seats as many as an upper bound (seating._plan_bound) or the budget is spent;
+--      plan seats as many as an upper bound (seating._plan_bound), the branch and bound proves
+--      that no plan seats one more, or the budget is spent;
 --   3. the locks, then the writes, by start time: a planned booking still without tables and
 --      not held by someone else is held and confirmed on its planned group (its other
 --      candidates after it, should the engine disagree); the engine (seating._evaluate, then
@@ -285,7 +286,7 @@ $$;
 
 COMMENT ON FUNCTION api.auto_assign_pending(uuid, uuid, timestamptz, timestamptz) IS
 'Seats every open booking without tables that starts in [p_from, p_to) (at most 31 days), in one transaction, each through a session (hold then confirm, audit reasons auto-assigned).
-Plans the evening first (candidates once per batch; greedy, augmenting chains and plateau moves from several orders, and up to 40 bookings a branch and bound; it stops at an upper bound that proves the plan an optimum) to seat as many bookings as it can; every write is judged by the constraint engine.
+Plans the evening first (candidates once per batch; greedy, augmenting chains and plateau moves from several orders, and up to 40 bookings a branch and bound; it stops once the plan is proven an optimum, by an upper bound or by the branch and bound) to seat as many bookings as it can; every write is judged by the constraint engine.
 A booking another staff member is holding tables for is left to them (outcome no_fit, reason says who). One row per booking by start time: outcome assigned (table_ids) or no_fit (reason says why).
 Running it again changes nothing. Errors: INVALID_INPUT, FORBIDDEN (owner, manager, host may).';
 REVOKE ALL ON FUNCTION api.auto_assign_pending(uuid, uuid, timestamptz, timestamptz) FROM PUBLIC;

@@ -217,3 +217,40 @@ def test_a_booking_whose_time_is_over_does_not_take_the_table_of_one_that_can_si
     assert rows[current]["outcome"] == "assigned", rows[current]
     assert rows[past]["outcome"] == "no_fit" and "time is over" in rows[past]["reason"], rows[past]
     assert integrity(conn) == []
+
+
+def test_the_batch_stops_searching_once_the_branch_and_bound_proves_its_plan(conn):
+    """An evening the upper bound overrates: two couples want the one two-top A, two parties of 8
+    the one eight-top B, and the first 8 overlaps both a couple and the second 8. Per segment the
+    bound counts tables, not which: over the couples' time A and B are usable (3 bookings, 2
+    tables), over the eights' overlap only B, so it allows both couples and the second 8: 3. Any
+    plan seats 2. The four rule orders find 2; the branch and bound then searches its whole tree
+    for 3, proving 2 the optimum, and the batch stops there instead of running 16 shuffles."""
+    floor = Floor(conn)
+    floor.table("A", 2)
+    floor.table("B", 8)
+    hana = floor.person("Hana Host", "host")
+    couples = [floor.booking(party_size=2, minutes=90, guest=f"Couple {n}") for n in (1, 2)]
+    first_eight = floor.booking(party_size=8, minutes=150, guest="Eight early")
+    second_eight = floor.booking(party_size=8, start=EVENING + timedelta(minutes=120), minutes=120, guest="Eight late")
+    conn.execute("SET track_functions = 'pl'")
+    with conn.transaction():
+        rows = pending(conn, hana, floor.id)
+        calls = dict(
+            conn.execute(
+                "SELECT funcname, calls FROM pg_stat_xact_user_functions"
+                " WHERE schemaname = 'seating' AND funcname IN ('_plan_batch', '_plan_branch', '_plan_bound')"
+            ).fetchall()
+        )
+    conn.execute("RESET track_functions")
+    outcomes = {row["booking_id"]: row["outcome"] for row in rows}
+    assert sorted(outcomes.values()) == ["assigned", "assigned", "no_fit", "no_fit"], rows
+    assert [outcomes[b] for b in couples].count("assigned") == 1
+    assert [outcomes[first_eight], outcomes[second_eight]].count("assigned") == 1
+    bound = conn.execute(
+        "SELECT seating._plan_bound(ARRAY[1, 1, 1, 3], ARRAY[1, 3, 1, 4], ARRAY[1, 2, 3, 4], ARRAY[1, 2, 3, 4],"
+        " ARRAY[1, 1, 2, 2], 1, 2, 4)"
+    ).fetchone()[0]
+    assert bound == 3  # the same evening by hand: segments 18:00 / 19:45 / 20:00 / 20:45 / 22:15
+    assert calls == {"_plan_bound": 1, "_plan_batch": 4, "_plan_branch": 1}, calls
+    assert integrity(conn) == []
