@@ -7,6 +7,7 @@ bound, given all the nodes it wants, is exact: it finds a plan seating the optim
 hint, and none seating one more."""
 
 import itertools
+from datetime import UTC, datetime, timedelta
 
 import pulp
 import pytest
@@ -123,17 +124,21 @@ def test_the_bound_and_the_plan_against_brute_force(conn, model):
     best = optimum(model, lo, hi)
     assert seated(plan) <= best <= bound
     assert bound == relaxation(model, lo, hi)
-    branch = "SELECT plan, searched FROM seating._plan_branch(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, NULL)"
+    branch = "SELECT plan, searched FROM seating._plan_branch(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    model_args = (lo, hi, first, last, tables, WIDTH, t, s)
+
+    def search(hint, target, nodes=10**6, until=None):
+        return conn.execute(branch, (hint, target, *model_args, nodes, until)).fetchone()
+
     for hint in (plan, [0] * n):
-        found, _searched = conn.execute(branch, (hint, best, lo, hi, first, last, tables, WIDTH, t, s, 10**6)).fetchone()
+        found, _searched = search(hint, best)
         assert found is not None and seated(found) == best, (hint, found)
-        beyond = conn.execute(branch, (hint, best + 1, lo, hi, first, last, tables, WIDTH, t, s, 10**6)).fetchone()
+        beyond = search(hint, best + 1)
         assert beyond == (None, True), beyond  # searched through: a proof that none seats more
     # stopped by its budget or its clock before it could tell, it says so
     if best > 0:
-        assert conn.execute(branch, ([0] * n, best, lo, hi, first, last, tables, WIDTH, t, s, 0)).fetchone() == (None, False)
-        late = branch.replace("NULL)", "now() - interval '1 second')")
-        assert conn.execute(late, ([0] * n, best, lo, hi, first, last, tables, WIDTH, t, s, 10**6)).fetchone() == (None, False)
+        assert search([0] * n, best, nodes=0) == (None, False)
+        assert search([0] * n, best, until=datetime.now(UTC) - timedelta(seconds=1)) == (None, False)
     # out of budget after a few arcs (as on an evening booked many times over): looser, still a bound
     hurried = conn.execute(
         "SELECT seating._plan_bound(%s, %s, %s, %s, %s, %s, %s, %s, 3)", (lo, hi, first, last, tables, WIDTH, t, s)
