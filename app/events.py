@@ -3,10 +3,14 @@ out to a bounded queue per open event stream.
 
 PostgreSQL statement triggers (sql/functions/_notify_*_change.sql) send one NOTIFY on `seating_changes` per
 statement and restaurant. The listener hands each to the streams of that restaurant. A stream
-whose queue is full is a client that stopped reading: it is dropped (told so if it ever reads
-again) so that it never slows the others. LISTEN/NOTIFY is not durable, so a client refetches
-what it shows whenever its stream (re)opens, and every stream is told to refetch when the
-listener reconnects after losing its connection."""
+whose queue is full has fallen behind: a transaction's notifications all arrive at its commit
+(a batch that seats 30 bookings sends over 100), faster than any stream can take them. Its
+queue is then replaced by one `resync` (refetch everything), and the changes after it are moot
+until the client has taken that; a client that has not taken it within a keepalive period
+stopped reading, and is dropped (told so if it ever reads again). Either way it never slows the
+others. LISTEN/NOTIFY is not durable, so a client refetches what it shows whenever its stream
+(re)opens, and every stream is told to refetch when the listener reconnects after losing its
+connection."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import asyncio
 import logging
 import signal
 import threading
+import time
 import weakref
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -40,6 +45,7 @@ class Change:
 
 # What a stream's queue may carry besides changes.
 RESYNC = Change("resync", '{"reason": "the listener reconnected; refetch"}')
+BEHIND = Change("resync", '{"reason": "more changes than the stream queues at once; refetch"}')
 _DROPPED = object()  # the client fell behind: end its stream
 _CLOSED = object()  # the app is stopping: end its stream
 
@@ -47,17 +53,30 @@ _CLOSED = object()  # the app is stopping: end its stream
 class Subscriber:
     """One open event stream of one restaurant."""
 
-    def __init__(self, restaurant_id: str, queue_size: int):
+    def __init__(self, restaurant_id: str, queue_size: int, stall_seconds: float):
         self.restaurant_id = restaurant_id
         self.queue: asyncio.Queue[object] = asyncio.Queue(queue_size)
+        self.stall_seconds = stall_seconds
+        self.behind_since: float | None = None  # when BEHIND was queued; None once the stream took it
 
     def offer(self, item: object) -> bool:
-        """Queue an item without waiting; False when the queue is full."""
+        """Queue an item without waiting. When the queue is full, it becomes BEHIND alone, and
+        what comes next is absorbed until the stream takes it; False (drop this client) when it
+        has not taken it within stall_seconds."""
+        if self.behind_since is not None:
+            return time.monotonic() - self.behind_since <= self.stall_seconds
         try:
             self.queue.put_nowait(item)
         except asyncio.QueueFull:
-            return False
+            self.end(BEHIND)
+            self.behind_since = time.monotonic()
         return True
+
+    def take(self, item: object) -> object:
+        """What the stream took from the queue, noted: after BEHIND, changes queue again."""
+        if item is BEHIND:
+            self.behind_since = None
+        return item
 
     def end(self, marker: object) -> None:
         # What is still queued is moot once the stream ends; the marker always fits after it.
@@ -69,12 +88,13 @@ class Subscriber:
 class Broadcaster:
     """The process's one listener connection and the streams it feeds."""
 
-    def __init__(self, conninfo: str, queue_size: int = 64, retry_seconds: float = 1.0):
+    def __init__(self, conninfo: str, queue_size: int = 64, retry_seconds: float = 1.0, stall_seconds: float = 15.0):
         self.conninfo = conninfo
         self.queue_size = queue_size
         self.retry_seconds = retry_seconds
+        self.stall_seconds = stall_seconds
         self.listening = asyncio.Event()
-        self.dropped = 0  # streams dropped for falling behind, since start
+        self.dropped = 0  # streams dropped for not reading, since start
         self._subscribers: dict[str, set[Subscriber]] = {}
         self._task: asyncio.Task | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -107,7 +127,7 @@ class Broadcaster:
         self._subscribers.clear()
 
     def subscribe(self, restaurant_id: str) -> Subscriber:
-        subscriber = Subscriber(restaurant_id, self.queue_size)
+        subscriber = Subscriber(restaurant_id, self.queue_size, self.stall_seconds)
         self._subscribers.setdefault(restaurant_id, set()).add(subscriber)
         return subscriber
 
@@ -124,7 +144,7 @@ class Broadcaster:
                 self.unsubscribe(subscriber)
                 subscriber.end(_DROPPED)
                 self.dropped += 1
-                log.warning("event stream dropped: its client fell %d changes behind", self.queue_size)
+                log.warning("event stream dropped: its client read nothing for %s s", self.stall_seconds)
 
     def _publish_everywhere(self, change: Change) -> None:
         for restaurant_id in list(self._subscribers):
@@ -162,12 +182,13 @@ async def stream(
     broadcaster: Broadcaster, subscriber: Subscriber, keepalive_seconds: float
 ) -> AsyncIterator[ServerSentEventMessage]:
     """One client's event stream: `ready` once subscribed (refetch now), then one event per
-    change, a comment every keepalive_seconds of silence; `dropped` when it fell behind."""
+    change (or one `resync` for a burst the queue cannot hold), a comment every
+    keepalive_seconds of silence; `dropped` when it stopped reading."""
     try:
         yield ServerSentEventMessage(event="ready", data='{"refetch": true}', retry=1000)
         while True:
             try:
-                item = await asyncio.wait_for(subscriber.queue.get(), keepalive_seconds)
+                item = subscriber.take(await asyncio.wait_for(subscriber.queue.get(), keepalive_seconds))
             except TimeoutError:
                 # data=None: a comment only, which EventSource ignores (no empty message event).
                 yield ServerSentEventMessage(comment="keepalive", data=None)
@@ -175,7 +196,9 @@ async def stream(
             if item is _CLOSED:
                 return
             if item is _DROPPED:
-                yield ServerSentEventMessage(event="dropped", data='{"reason": "fell behind; reconnect and refetch"}')
+                yield ServerSentEventMessage(
+                    event="dropped", data='{"reason": "stopped reading; reconnect and refetch"}'
+                )
                 return
             assert isinstance(item, Change)
             yield ServerSentEventMessage(event=item.kind, data=item.data)

@@ -210,7 +210,8 @@ async def stream_events(restaurant_id: RestaurantId, state: State, ticket: Ticke
     """Server-Sent Events: every change in the restaurant, as it commits. `ready` first (fetch
     what you show now), then one event per change named by its kind (`ledger`, `session`,
     `booking`, `table`) with JSON data {restaurantId, kind, op, bookingIds, tableIds[, ledgerKinds]};
-    `resync` means refetch; `dropped` ends a stream that fell behind. Reconnect with a new ticket
+    `resync` means refetch (also sent in place of a burst of changes the stream cannot queue);
+    `dropped` ends a stream whose client stopped reading. Reconnect with a new ticket
     and refetch. EventSource sends no headers, hence the ticket."""
     if not ticket:
         raise ApiError(
@@ -340,7 +341,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await pool.open(wait=False)
         app.state.pool = pool
         app.state.settings = settings
-        broadcaster = events.Broadcaster(database_url, queue_size=settings.event_queue_size)
+        broadcaster = events.Broadcaster(
+            database_url, queue_size=settings.event_queue_size, stall_seconds=settings.event_keepalive_seconds
+        )
         broadcaster.start()
         app.state.broadcaster = broadcaster
         events.end_streams_on_exit_signals()

@@ -1,5 +1,6 @@
 """The staff page's routes (DESIGN §11): every status, the event stream over real connections
-(tickets, one event per change, no cross-restaurant event, a slow client dropped, shutdown with
+(tickets, one event per change, no cross-restaurant event, a burst past the queue as one resync, a
+slow client dropped, shutdown with
 streams open) and the page itself."""
 
 import json
@@ -195,7 +196,8 @@ def test_a_slow_client_is_dropped_and_never_slows_the_others(http, server, conn,
         fast.next()
 
     # Each change is big (near NOTIFY's limit) and the fast client reads every one before the next.
-    # The slow client's socket buffers fill, then its queue of 4; then it is dropped.
+    # The slow client's socket buffers fill, then its queue of 4, which becomes one resync; left
+    # unread for a keepalive period (0.5 s here), it is dropped at the next change.
     padding = "x" * 7000
     sent = 0
     while server.broadcaster.streams == 2:
@@ -219,6 +221,36 @@ def test_a_slow_client_is_dropped_and_never_slows_the_others(http, server, conn,
     assert received.count(b"event: table") < sent
     slow.close()
     fast.close()
+
+
+def test_a_burst_past_the_queue_is_one_resync_and_the_stream_goes_on(http, server, conn, floor, tokens):
+    """A transaction's notifications all arrive at its commit (a batch sends several per booking):
+    ten in one transaction against a queue of 4. The stream stays open; what it could not queue
+    comes as one `resync` (refetch), and the next change is an event again."""
+    reader = open_stream(http, floor.id, tokens["Hana Host"])
+    with conn.transaction():
+        for n in range(10):
+            conn.execute(
+                "SELECT pg_notify('seating_changes', %s)",
+                (json.dumps({"restaurantId": str(floor.id), "kind": "table", "n": n}),),
+            )
+    seen = []
+    while True:
+        event, data = reader.next_event("table", "resync", "dropped")
+        seen.append((event, json.loads(data).get("n")))
+        if event == "resync":
+            break
+        assert event == "table", seen
+    assert len(seen) <= 5, seen  # at most the queue's 4, then the resync
+    conn.execute(
+        "SELECT pg_notify('seating_changes', %s)",
+        (json.dumps({"restaurantId": str(floor.id), "kind": "table", "n": "after"}),),
+    )
+    assert [(e, json.loads(d).get("n")) for e, d in [reader.next_event("table", "resync", "dropped")]] == [
+        ("table", "after")
+    ]
+    assert server.broadcaster.dropped == 0 and server.broadcaster.streams == 1
+    reader.close()
 
 
 def test_stopping_the_server_ends_open_streams(settings, floor, tokens):
