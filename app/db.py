@@ -395,18 +395,23 @@ async def redeem_event_ticket(pool, restaurant_id: UUID, ticket: str) -> UUID:
     return row["staff_id"]
 
 
-async def suggest_tables(pool, token_hash: bytes, booking_id: UUID, limit: int) -> list[dict]:
+async def suggest_tables(
+    pool, token_hash: bytes, booking_id: UUID, limit: int, require_adjacency: bool | None
+) -> list[dict]:
     return await _all(
         pool,
-        "SELECT * FROM api.suggest_tables(api.authenticate_staff(%s), %s, %s)",
-        (token_hash, booking_id, limit),
+        "SELECT * FROM api.suggest_tables(api.authenticate_staff(%s), %s, %s, %s)",
+        (token_hash, booking_id, limit, require_adjacency),
         token_hash,
     )
 
 
-async def auto_assign(pool, token_hash: bytes, booking_id: UUID) -> dict:
+async def auto_assign(pool, token_hash: bytes, booking_id: UUID, require_adjacency: bool | None) -> dict:
     return await _one(
-        pool, "SELECT * FROM api.auto_assign(api.authenticate_staff(%s), %s)", (token_hash, booking_id), token_hash
+        pool,
+        "SELECT * FROM api.auto_assign(api.authenticate_staff(%s), %s, %s)",
+        (token_hash, booking_id, require_adjacency),
+        token_hash,
     )
 
 

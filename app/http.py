@@ -29,6 +29,7 @@ from app.legacy import legacy_controller
 from app.me import me_controller
 from app.schemas import (
     AssignmentContext,
+    AutoAssignOneRequest,
     AutoAssignOutcome,
     AutoAssignRequest,
     AutoAssignResults,
@@ -247,10 +248,14 @@ class AutoAssignmentController(Controller):
         token_hash: TokenHash,
         state: State,
         limit: Annotated[int, Parameter(ge=1, le=50, description="How many (1-50)")] = 5,
+        require_adjacency: Annotated[
+            bool | None,
+            QueryParameter(name="requireAdjacency", description="true or false; absent: the restaurant's setting"),
+        ] = None,
     ) -> Suggestions:
         """The best selections for the booking right now, best first: each passes every check.
         Empty when nothing fits."""
-        rows = await db.suggest_tables(state.pool, token_hash, booking_id, limit)
+        rows = await db.suggest_tables(state.pool, token_hash, booking_id, limit, require_adjacency)
         return Suggestions(suggestions=[from_row(row, Suggestion) for row in rows])
 
     @post(
@@ -259,10 +264,18 @@ class AutoAssignmentController(Controller):
         status_code=200,
         responses=_errors(403, 404, 409),
     )
-    async def auto_assign(self, booking_id: BookingId, token_hash: TokenHash, state: State) -> Session:
+    async def auto_assign(
+        self,
+        booking_id: BookingId,
+        token_hash: TokenHash,
+        state: State,
+        data: JSONBody[AutoAssignOneRequest | None] = None,
+    ) -> Session:
         """Hold and confirm the best suggestion through a session of the caller's; the session,
-        CONFIRMED. 409 NO_FIT with details.reason when nothing fits."""
-        return from_row(await db.auto_assign(state.pool, token_hash, booking_id), Session)
+        CONFIRMED. Optional body {requireAdjacency}. 409 NO_FIT with details.reason when nothing
+        fits."""
+        require_adjacency = data.require_adjacency if data is not None else None
+        return from_row(await db.auto_assign(state.pool, token_hash, booking_id, require_adjacency), Session)
 
     @post(
         "/restaurants/{restaurant_id:str}/auto-assign",

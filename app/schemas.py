@@ -170,6 +170,13 @@ class Suggestions(Struct):
     suggestions: list[Suggestion]
 
 
+class AutoAssignOneRequest(Struct, rename="camel", forbid_unknown_fields=True):
+    """Optional body of a booking's auto-assign: requireAdjacency as on a hold (null: the
+    restaurant's setting)."""
+
+    require_adjacency: bool | None = None
+
+
 class AutoAssignRequest(Struct, forbid_unknown_fields=True):
     """Seat the open bookings without tables that start in [from, to) (at most 31 days)."""
 

@@ -84,3 +84,40 @@ def test_auto_assign_pending_reports_each_booking_and_is_idempotent(client, floo
     )
     assert (response.status_code, response.json()["error"]["code"]) == (403, "FORBIDDEN")
     assert client.post(url, json=body).status_code == 401
+
+
+def test_require_adjacency_on_suggestions_and_auto_assign(client, floor, tokens, conn):
+    """Main's tables stand in a row, T1 - T2 - T3 - T4: requireAdjacency=false lets a party of 6
+    sit at T1 + T3 (apart), as on a hold; true, or the restaurant's setting, does not. A body or
+    query value of the wrong type is 400, never ignored."""
+    booking = floor.booking(party_size=6)
+    url = f"/api/staff/bookings/{booking}/suggestions?limit=10"
+    pairs = {}
+    for query in ("", "&requireAdjacency=true", "&requireAdjacency=false"):
+        response = client.get(url + query, headers=tokens["Hana Host"])
+        assert response.status_code == 200, response.text
+        pairs[query] = [s["tableNumbers"] for s in response.json()["suggestions"]]
+    assert ["T1", "T3"] in pairs["&requireAdjacency=false"]
+    assert ["T1", "T3"] not in pairs[""] and pairs[""] == pairs["&requireAdjacency=true"]
+    response = client.get(url + "&requireAdjacency=maybe", headers=tokens["Hana Host"])
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "INVALID_INPUT")
+
+    auto = f"/api/staff/bookings/{booking}/auto-assign"
+    for body in ({"requireAdjacency": 1}, {"requireAdjacency": True, "extra": 1}, [True]):
+        response = client.post(auto, json=body, headers=tokens["Hana Host"])
+        assert (response.status_code, response.json()["error"]["code"]) == (400, "INVALID_INPUT"), body
+    # with T5, T3 and T7 held for others, every adjacent way is taken: only tables apart are left
+    for table, party in (("T5", 6), ("T3", 4), ("T7", 4)):
+        call(
+            conn,
+            "create_session_hold",
+            floor.staff["Hugo Host"],
+            floor.booking(party_size=party),
+            [floor.tables[table]],
+            None,
+        )
+    refused = client.post(auto, json={"requireAdjacency": True}, headers=tokens["Hana Host"])
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "NO_FIT"), refused.text
+    seated = client.post(auto, json={"requireAdjacency": False}, headers=tokens["Hana Host"])
+    assert seated.status_code == 200, seated.text
+    assert call(conn, "evaluate_selection", booking, seated.json()["proposedTables"], False)["passed"]
