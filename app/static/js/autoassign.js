@@ -51,7 +51,7 @@ export function renderAutoAssign(view, s) {
   else if (run && run.results) {
     const seated = run.results.filter((r) => r.outcome === "assigned").length;
     summary = run.results.length === 0
-      ? "Every open booking of this day already has tables."
+      ? nothingToSeat(s.bookings)
       : `Seated ${seated} of ${run.results.length} ${run.results.length === 1 ? "booking" : "bookings"} automatically.`;
     lines = run.results.map((r) => describe(r, s, membershipOf(s)));
   }
@@ -69,6 +69,17 @@ export function renderAutoAssign(view, s) {
     return item;
   }));
   view.autoResults.replaceChildren(...(summary ? [head] : []), ...(lines.length ? [list] : []));
+}
+
+// A batch that found nothing to seat: the day has no bookings, or every open one has tables,
+// though some may sit at tables that no longer fit them ("Check tables"), which the batch leaves
+// to a host.
+function nothingToSeat(bookings) {
+  if (bookings.length === 0) return "No bookings on this day.";
+  const check = bookings.filter((b) => !b.needsTables && b.assignmentIssues.length > 0).length;
+  if (check === 0) return "Every open booking of this day already has tables.";
+  return `Every open booking of this day has tables, but ${check === 1 ? "one is" : `${check} are`} marked`
+    + ` "Check tables": the batch leaves ${check === 1 ? "it" : "them"} to you.`;
 }
 
 // "19:00 Grace Hopper, 6 guests: Seated at 7: …" or "…: Not seated: no free table seats 8."
