@@ -190,7 +190,12 @@ def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
                 "Stop it, or choose another port: make run PORT=8001"
             )
     if not settings.database_url:
-        print(f"starting the embedded PostgreSQL in {pgserver.DEV_DATA_DIR.name}/ (stops with this process)")
+        shared = pgserver.running_dev_url() is not None  # another `make run` started it
+        print(
+            f"using the embedded PostgreSQL that is running in {pgserver.DEV_DATA_DIR.name}/ (stops with its last user)"
+            if shared
+            else f"starting the embedded PostgreSQL in {pgserver.DEV_DATA_DIR.name}/ (stops with this process)"
+        )
         os.environ["DATABASE_URL"] = pgserver.start(pgserver.DEV_DATA_DIR)
         settings = Settings.from_env()
     cmd_migrate(args, settings)
