@@ -46,7 +46,7 @@ class Change:
 # What a stream's queue may carry besides changes.
 RESYNC = Change("resync", '{"reason": "the listener reconnected; refetch"}')
 BEHIND = Change("resync", '{"reason": "more changes than the stream queues at once; refetch"}')
-_DROPPED = object()  # the client fell behind: end its stream
+_DROPPED = object()  # the client stopped reading: end its stream
 _CLOSED = object()  # the app is stopping: end its stream
 
 
