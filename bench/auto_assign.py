@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 
-from app import migrations, pgserver
+from app import errors, migrations, pgserver
 from app.db import scalar
 
 EVENING = datetime(2031, 3, 20, 17, 0, tzinfo=UTC)
@@ -110,8 +110,9 @@ def build_evening(conn: psycopg.Connection, size: Size, seed: int) -> dict:
     for booking in rng.sample(bookings, len(bookings) // 10):
         try:
             conn.execute("SELECT api.auto_assign(%s, %s)", (staff, booking))
-        except psycopg.DatabaseError as error:  # NO_FIT's SQLSTATE is the project's own: no psycopg class
-            if error.sqlstate != "SA014":
+        except psycopg.DatabaseError as error:  # the project's own SQLSTATEs have no psycopg class
+            refused = errors.from_database(error)
+            if refused is None or refused.code != "NO_FIT":
                 raise
     return {"restaurant": restaurant, "staff": staff, "mode": mode}
 

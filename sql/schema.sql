@@ -3190,7 +3190,7 @@ DECLARE
     -- per table and segment bound, +1 where a booking naming the table starts, -1 after it ends
     v_cover integer[] := array_fill(0, ARRAY[greatest((p_segments + 1) * p_tables, 1)]);
     v_seen integer[] := array_fill(0, ARRAY[greatest(p_tables, 1)]);  -- the last booking that named table t
-    v_in_candidate integer[] := array_fill(0, ARRAY[greatest(p_tables, 1)]);  -- the last candidate that did
+    v_sizes integer[] := seating._plan_candidate_sizes(p_cand_tables, p_width);
     v_need integer[] := array_fill(0, ARRAY[greatest(v_n, 1)]);  -- m_i; 0: no candidate
     v_scale integer := 1;
     v_count integer := 0;
@@ -3211,7 +3211,6 @@ DECLARE
     v_paid bigint := 0;
     v_flow integer;
     v_naming integer;  -- the bookings over a segment that name a table
-    v_tables_used integer;
     v_t integer;
     v_e integer;
     v_u integer;
@@ -3228,20 +3227,16 @@ BEGIN
     END LOOP;
     FOR v_i IN 1 .. v_n LOOP
         FOR v_c IN p_cand_first[v_i] .. p_cand_last[v_i] LOOP
-            v_tables_used := 0;
             FOR v_o IN 1 .. p_width LOOP
                 v_t := p_cand_tables[(v_c - 1) * p_width + v_o];
                 EXIT WHEN v_t = 0;
-                CONTINUE WHEN v_in_candidate[v_t] = v_c;  -- a table named twice counts once
-                v_in_candidate[v_t] := v_c;
-                v_tables_used := v_tables_used + 1;
                 CONTINUE WHEN v_seen[v_t] = v_i;
                 v_seen[v_t] := v_i;
                 v_cover[(v_t - 1) * (p_segments + 1) + p_seg_lo[v_i]] := v_cover[(v_t - 1) * (p_segments + 1) + p_seg_lo[v_i]] + 1;
                 v_cover[(v_t - 1) * (p_segments + 1) + p_seg_hi[v_i] + 1] := v_cover[(v_t - 1) * (p_segments + 1) + p_seg_hi[v_i] + 1] - 1;
             END LOOP;
-            IF v_need[v_i] = 0 OR v_tables_used < v_need[v_i] THEN
-                v_need[v_i] := v_tables_used;
+            IF v_need[v_i] = 0 OR v_sizes[v_c] < v_need[v_i] THEN
+                v_need[v_i] := v_sizes[v_c];
             END IF;
         END LOOP;
     END LOOP;
@@ -3397,19 +3392,19 @@ DECLARE
     v_occ bigint[] := array_fill(0::bigint, ARRAY[greatest(p_tables * ((p_segments + 61) / 62), 1)]);
     v_masks bigint[] := seating._plan_masks(p_seg_lo, p_seg_hi, p_segments);
     v_need integer[] := array_fill(0, ARRAY[greatest(v_n, 1)]);  -- fewest tables of any candidate
-    v_cand_need integer[];  -- per candidate, its tables (a table named twice counts once)
+    v_cand_need integer[] := seating._plan_candidate_sizes(p_cand_tables, p_width);
     v_bits bigint;
     v_order integer[];   -- the tree's depth d decides booking v_order[d]
     v_by_start integer[];
     v_depth integer[] := array_fill(0, ARRAY[greatest(v_n, 1)]);  -- the depth deciding booking i
     v_option integer[];  -- per depth: the next option to try
     v_plan integer[] := array_fill(0, ARRAY[greatest(v_n, 1)]);
-    -- the bound's work arrays
+    -- the bound's work arrays, filled afresh at each node
     v_alive_need integer[] := array_fill(0, ARRAY[greatest(v_n, 1)]);  -- 0: dead or decided
-    v_usable bigint[] := array_fill(0::bigint, ARRAY[greatest(p_tables * ((p_segments + 61) / 62), 1)]);
-    v_count integer[] := array_fill(0, ARRAY[greatest(p_width, 1), p_segments + 2]);
-    v_cap integer[] := array_fill(0, ARRAY[p_segments + 1]);
-    v_load integer[] := array_fill(0, ARRAY[p_segments + 1]);
+    v_usable bigint[];  -- per table, the segments a live booking could use it, as bits
+    v_count integer[];  -- [m][s]: live bookings over s whose least tables are m
+    v_cap integer[];
+    v_load integer[];
     v_kept integer[];
     v_d integer := 1;
     v_seated integer := 0;
@@ -3434,8 +3429,6 @@ BEGIN
         searched := plan IS NULL;
         RETURN;
     END IF;
-    v_cand_need := ARRAY(SELECT (SELECT count(DISTINCT t) FROM unnest(p_cand_tables[(c - 1) * p_width + 1 : c * p_width]) AS t WHERE t > 0)
-                           FROM generate_series(1, cardinality(p_cand_tables) / greatest(p_width, 1)) AS c ORDER BY c);
     FOR v_i IN 1 .. v_n LOOP
         v_need[v_i] := (SELECT min(v_cand_need[c]) FROM generate_series(p_cand_first[v_i], p_cand_last[v_i]) AS c);
     END LOOP;
@@ -3461,15 +3454,13 @@ BEGIN
             v_bound := 0;
             IF v_d <= cardinality(v_order) AND v_seated + cardinality(v_order) - v_d + 1 >= p_target THEN
                 -- the undecided bookings still alive: their least tables and usable tables
-                FOR v_x IN 1 .. cardinality(v_usable) LOOP
-                    v_usable[v_x] := 0;
-                END LOOP;
+                v_usable := array_fill(0::bigint, ARRAY[cardinality(v_occ)]);
                 FOR v_x IN v_d .. cardinality(v_order) LOOP
                     v_u := v_order[v_x];
                     v_alive_need[v_u] := 0;
                     FOR v_c IN p_cand_first[v_u] .. p_cand_last[v_u] LOOP
-                        -- the free test is written out here and below, as in seating._plan_batch: a
-                        -- function call would copy the occupancy array each time
+                        -- the free test is written out here and below, as in seating._plan_batch:
+                        -- hundreds run per node, and a function call costs more than the test
                         v_free := true;
                         <<test1>>
                         FOR v_y IN 1 .. p_width LOOP
@@ -3497,15 +3488,9 @@ BEGIN
                     END LOOP;
                 END LOOP;
                 -- cap(s): tables free over s that a live booking over s could use; k(s) in v_cap
-                FOR v_s IN 1 .. p_segments + 1 LOOP
-                    v_cap[v_s] := 0;
-                    v_load[v_s] := 0;
-                END LOOP;
-                FOR v_m IN 1 .. p_width LOOP
-                    FOR v_s IN 1 .. p_segments + 1 LOOP
-                        v_count[v_m][v_s] := 0;
-                    END LOOP;
-                END LOOP;
+                v_cap := array_fill(0, ARRAY[p_segments + 1]);
+                v_load := array_fill(0, ARRAY[p_segments + 1]);
+                v_count := array_fill(0, ARRAY[greatest(p_width, 1), p_segments + 2]);
                 FOR v_t IN 1 .. p_tables LOOP
                     FOR v_w IN 1 .. v_words LOOP
                         v_bits := v_usable[(v_t - 1) * v_words + v_w] & ~v_occ[(v_t - 1) * v_words + v_w];
@@ -3638,6 +3623,31 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION seating._plan_branch(integer[],integer,integer[],integer[],integer[],integer[],integer[],integer,integer,integer,integer,timestamp with time zone) IS 'Batch plan: a plan seating at least p_target bookings, by depth-first branch and bound from a hinted plan (largest parties first; per node a bound from the live candidates and free tables per segment). Returns (plan, searched): plan NULL and searched true when none exists; searched false when p_nodes nodes or p_until ran out first.';
+
+CREATE OR REPLACE FUNCTION seating._plan_candidate_sizes(p_cand_tables integer[], p_width integer)
+ RETURNS integer[]
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+DECLARE
+    v_sizes integer[] := array_fill(0, ARRAY[cardinality(p_cand_tables) / greatest(p_width, 1)]);
+    v_named_by integer[] := '{}'::integer[];  -- per table, the last candidate that named it
+    v_t integer;
+BEGIN
+    FOR v_c IN 1 .. cardinality(p_cand_tables) / greatest(p_width, 1) LOOP
+        FOR v_o IN 1 .. p_width LOOP
+            v_t := p_cand_tables[(v_c - 1) * p_width + v_o];
+            EXIT WHEN v_t = 0;
+            CONTINUE WHEN v_named_by[v_t] = v_c;
+            v_named_by[v_t] := v_c;
+            v_sizes[v_c] := v_sizes[v_c] + 1;
+        END LOOP;
+    END LOOP;
+    RETURN v_sizes;
+END;
+$function$;
+COMMENT ON FUNCTION seating._plan_candidate_sizes(integer[],integer) IS 'Batch plan: per candidate, the tables it takes (a table named twice counts once), for seating._plan_bound and seating._plan_branch. Pure.';
 
 CREATE OR REPLACE FUNCTION seating._plan_mark(p_occ bigint[], p_tables integer, p_segments integer, p_words integer, p_cand_tables integer[], p_width integer, p_cand integer, p_lo integer, p_hi integer, p_masks bigint[], p_booking integer, p_take boolean)
  RETURNS bigint[]

@@ -47,7 +47,7 @@ DECLARE
     -- per table and segment bound, +1 where a booking naming the table starts, -1 after it ends
     v_cover integer[] := array_fill(0, ARRAY[greatest((p_segments + 1) * p_tables, 1)]);
     v_seen integer[] := array_fill(0, ARRAY[greatest(p_tables, 1)]);  -- the last booking that named table t
-    v_in_candidate integer[] := array_fill(0, ARRAY[greatest(p_tables, 1)]);  -- the last candidate that did
+    v_sizes integer[] := seating._plan_candidate_sizes(p_cand_tables, p_width);
     v_need integer[] := array_fill(0, ARRAY[greatest(v_n, 1)]);  -- m_i; 0: no candidate
     v_scale integer := 1;
     v_count integer := 0;
@@ -68,7 +68,6 @@ DECLARE
     v_paid bigint := 0;
     v_flow integer;
     v_naming integer;  -- the bookings over a segment that name a table
-    v_tables_used integer;
     v_t integer;
     v_e integer;
     v_u integer;
@@ -85,20 +84,16 @@ BEGIN
     END LOOP;
     FOR v_i IN 1 .. v_n LOOP
         FOR v_c IN p_cand_first[v_i] .. p_cand_last[v_i] LOOP
-            v_tables_used := 0;
             FOR v_o IN 1 .. p_width LOOP
                 v_t := p_cand_tables[(v_c - 1) * p_width + v_o];
                 EXIT WHEN v_t = 0;
-                CONTINUE WHEN v_in_candidate[v_t] = v_c;  -- a table named twice counts once
-                v_in_candidate[v_t] := v_c;
-                v_tables_used := v_tables_used + 1;
                 CONTINUE WHEN v_seen[v_t] = v_i;
                 v_seen[v_t] := v_i;
                 v_cover[(v_t - 1) * (p_segments + 1) + p_seg_lo[v_i]] := v_cover[(v_t - 1) * (p_segments + 1) + p_seg_lo[v_i]] + 1;
                 v_cover[(v_t - 1) * (p_segments + 1) + p_seg_hi[v_i] + 1] := v_cover[(v_t - 1) * (p_segments + 1) + p_seg_hi[v_i] + 1] - 1;
             END LOOP;
-            IF v_need[v_i] = 0 OR v_tables_used < v_need[v_i] THEN
-                v_need[v_i] := v_tables_used;
+            IF v_need[v_i] = 0 OR v_sizes[v_c] < v_need[v_i] THEN
+                v_need[v_i] := v_sizes[v_c];
             END IF;
         END LOOP;
     END LOOP;
