@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
@@ -249,13 +249,14 @@ class AutoAssignmentController(Controller):
         state: State,
         limit: Annotated[int, Parameter(ge=1, le=50, description="How many (1-50)")] = 5,
         require_adjacency: Annotated[
-            bool | None,
+            Literal["true", "false"] | None,  # exactly these: 1, TRUE or null are refused, not coerced
             QueryParameter(name="requireAdjacency", description="true or false; absent: the restaurant's setting"),
         ] = None,
     ) -> Suggestions:
         """The best selections for the booking right now, best first: each passes every check.
         Empty when nothing fits."""
-        rows = await db.suggest_tables(state.pool, token_hash, booking_id, limit, require_adjacency)
+        adjacency = None if require_adjacency is None else require_adjacency == "true"
+        rows = await db.suggest_tables(state.pool, token_hash, booking_id, limit, adjacency)
         return Suggestions(suggestions=[from_row(row, Suggestion) for row in rows])
 
     @post(

@@ -99,8 +99,9 @@ def test_require_adjacency_on_suggestions_and_auto_assign(client, floor, tokens,
         pairs[query] = [s["tableNumbers"] for s in response.json()["suggestions"]]
     assert ["T1", "T3"] in pairs["&requireAdjacency=false"]
     assert ["T1", "T3"] not in pairs[""] and pairs[""] == pairs["&requireAdjacency=true"]
-    response = client.get(url + "&requireAdjacency=maybe", headers=tokens["Hana Host"])
-    assert (response.status_code, response.json()["error"]["code"]) == (400, "INVALID_INPUT")
+    for bad in ("maybe", "1", "TRUE", "False"):
+        response = client.get(f"{url}&requireAdjacency={bad}", headers=tokens["Hana Host"])
+        assert (response.status_code, response.json()["error"]["code"]) == (400, "INVALID_INPUT"), bad
 
     auto = f"/api/staff/bookings/{booking}/auto-assign"
     for body in ({"requireAdjacency": 1}, {"requireAdjacency": True, "extra": 1}, [True]):
