@@ -89,14 +89,14 @@ def test_seat_the_rest_seats_the_days_open_bookings(open_page, floor, conn):
 
     # Again: nothing is left to seat, and nothing changes.
     page.get_by_role("button", name="Seat the rest automatically").click()
-    page.get_by_text("Every open booking of this day already has tables.").wait_for()
+    page.get_by_text("Nothing to seat: no booking of this day is waiting for tables.").wait_for()
 
     # Ada's party grows past her tables: she keeps them (the batch seats only bookings without
     # any), and the page says which booking wants a host's look.
     conn.execute("UPDATE seating.bookings SET party_size = party_size + 20 WHERE id = %s", (floor.ada,))
     page.locator(f'[data-booking-id="{floor.ada}"]').filter(has_text="Check tables").wait_for(timeout=LIVE)
     page.get_by_role("button", name="Seat the rest automatically").click()
-    page.get_by_text('Every open booking of this day has tables, but one is marked "Check tables"').wait_for()
+    page.get_by_text('Nothing to seat automatically, but one booking is marked "Check tables"').wait_for()
 
 
 def test_seat_the_rest_is_not_offered_to_a_server_and_shows_errors_inline(open_page, floor):

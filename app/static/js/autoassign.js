@@ -71,15 +71,15 @@ export function renderAutoAssign(view, s) {
   view.autoResults.replaceChildren(...(summary ? [head] : []), ...(lines.length ? [list] : []));
 }
 
-// A batch that found nothing to seat: the day has no bookings, or every open one has tables,
-// though some may sit at tables that no longer fit them ("Check tables"), which the batch leaves
-// to a host.
+// A batch that found nothing to seat: no booking of the day waits for tables, though some may
+// sit at tables that no longer fit them ("Check tables"), which only a host moves.
 function nothingToSeat(bookings) {
-  if (bookings.length === 0) return "No bookings on this day.";
+  if (bookings.length === 0) return "Nothing to seat: this day has no bookings.";
   const check = bookings.filter((b) => !b.needsTables && b.assignmentIssues.length > 0).length;
-  if (check === 0) return "Every open booking of this day already has tables.";
-  return `Every open booking of this day has tables, but ${check === 1 ? "one is" : `${check} are`} marked`
-    + ` "Check tables": the batch leaves ${check === 1 ? "it" : "them"} to you.`;
+  if (check === 0) return "Nothing to seat: no booking of this day is waiting for tables.";
+  return `Nothing to seat automatically, but ${check === 1 ? "one booking is" : `${check} bookings are`} marked`
+    + ` "Check tables": ${check === 1 ? "its tables no longer fit; move it" : "their tables no longer fit; move them"}`
+    + " by hand.";
 }
 
 // "19:00 Grace Hopper, 6 guests: Seated at 7: …" or "…: Not seated: no free table seats 8."
